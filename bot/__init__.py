@@ -1,0 +1,1 @@
+"""Wiring: configuration, the Slack app, the HTTP server and the command line."""

@@ -1,0 +1,108 @@
+"""The ``hikeshi`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, load_settings, load_team_config
+from incident.clock import SystemClock
+from storage.database import DatabaseUrlError
+
+log = logging.getLogger("hikeshi")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hikeshi", description="Incident command in Slack.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the bot over HTTP (Slack's HTTP mode)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    sub.add_parser("socket", help="run the bot over Socket Mode (needs SLACK_APP_TOKEN)")
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest (YAML)")
+    manifest.add_argument("--url", help="public URL of /slack/events")
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    demo = sub.add_parser("demo", help="play a whole incident against a local Slack stand-in")
+    demo.add_argument("--out", default="demo-output", help="folder for the files the demo writes")
+    demo.add_argument("--lang", choices=["en", "ja"], default="en")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return _dispatch(args)
+    except (ConfigError, DatabaseUrlError) as exc:
+        setting = getattr(exc, "setting", "DATABASE_URL")
+        reason = getattr(exc, "reason", str(exc))
+        print(f"hikeshi: configuration error: {setting}: {reason}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "manifest":
+        from bot.manifest import manifest_yaml
+
+        print(manifest_yaml(args.url), end="")
+        return 0
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        return asyncio.run(run_demo(out_dir=args.out, lang=args.lang))
+    settings = load_settings()
+    settings.database  # noqa: B018 - validates DATABASE_URL before anything starts
+    team = load_team_config(settings.hikeshi_config)
+    if args.command == "db":
+        from storage.migrate import upgrade
+
+        upgrade(settings.database)
+        print("database is up to date")
+        return 0
+    if args.command == "serve":
+        return asyncio.run(_serve(settings, team, args.host, args.port))
+    if args.command == "socket":
+        return asyncio.run(_socket(settings, team))
+    raise AssertionError(args.command)
+
+
+async def _serve(settings, team, host: str | None, port: int | None) -> int:  # type: ignore[no-untyped-def]
+    from bot.runtime import start_bot
+
+    bot = await start_bot(settings, team, SystemClock(), host=host, port=port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    print(f"hikeshi serving Slack requests on {bot.events_url}", flush=True)
+    await stop.wait()
+    await bot.stop()
+    return 0
+
+
+async def _socket(settings, team) -> int:  # type: ignore[no-untyped-def]
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from bot.runtime import build_bot
+
+    if settings.slack_app_token is None:
+        raise ConfigError("SLACK_APP_TOKEN", "is not set (an app-level token starting with xapp-)")
+    services, bolt = build_bot(settings, team, SystemClock())
+    await services.start()
+    handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
+    try:
+        await handler.start_async()
+    finally:
+        await services.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

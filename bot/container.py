@@ -1,0 +1,121 @@
+"""The one place that builds concrete objects and wires them together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import ConfigError, Settings, TeamConfig
+from bot.scheduler import DeadlineScheduler
+from bot.tasks import BackgroundTasks
+from chat.gateway import SlackGateway, build_web_client
+from chat.incident_channel import ChannelSettings, SlackIncidentChannel
+from incident.clock import Clock
+from incident.events import EventBus
+from incident.service import IncidentService
+from incident.severity import DEFAULT_SCALE, SeverityScale
+from storage.database import create_engine
+from storage.deadlines import SqlDeadlineStore
+from storage.incidents import SqlIncidentStore
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+def build_scale(team: TeamConfig) -> SeverityScale:
+    try:
+        scale = SeverityScale.from_config({"levels": team.severities}) if team.severities else DEFAULT_SCALE
+        if team.default_severity:
+            scale = scale.with_default(team.default_severity)
+    except ValueError as exc:
+        raise ConfigError("severities", str(exc)) from None
+    return scale
+
+
+@dataclass
+class Services:
+    """Everything a handler may call, built once per process."""
+
+    settings: Settings
+    team: TeamConfig
+    clock: Clock
+    engine: AsyncEngine
+    client: AsyncWebClient
+    gateway: SlackGateway
+    store: SqlIncidentStore
+    incidents: IncidentService
+    scale: SeverityScale
+    bus: EventBus
+    timers: DeadlineScheduler
+    tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def locale(self, requested: str | None = None) -> str:
+        return requested or self.team.locale
+
+    async def start(self, *, migrate: bool = True) -> None:
+        if migrate:
+            await asyncio.to_thread(upgrade, self.settings.database)
+        await self.timers.start()
+
+    async def ready(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.exec_driver_sql("SELECT 1")
+        except Exception:
+            return False
+        return True
+
+    async def stop(self) -> None:
+        await self.timers.stop()
+        await self.tasks.drain()
+        await self.engine.dispose()
+
+
+def build_services(
+    settings: Settings,
+    team: TeamConfig,
+    clock: Clock,
+    *,
+    client: AsyncWebClient | None = None,
+    drive_wall_clock: bool = True,
+) -> Services:
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    client = client or build_web_client(token, settings.slack_api_url)
+    gateway = SlackGateway(client)
+    engine = create_engine(settings.database)
+    store = SqlIncidentStore(engine)
+    scale = build_scale(team)
+    bus = EventBus()
+
+    def severity_label(key: str, locale: str) -> str:
+        level = scale.get(key)
+        return level.label(locale) if level else key
+
+    channel = SlackIncidentChannel(
+        gateway,
+        ChannelSettings(
+            tz=team.tz,
+            locale=team.locale,
+            announcement_channel=team.announcement_channel,
+            severity_label=severity_label,
+        ),
+    )
+    return Services(
+        settings=settings,
+        team=team,
+        clock=clock,
+        engine=engine,
+        client=client,
+        gateway=gateway,
+        store=store,
+        incidents=IncidentService(store, channel, clock, bus),
+        scale=scale,
+        bus=bus,
+        timers=DeadlineScheduler(SqlDeadlineStore(engine), clock, drive_wall_clock=drive_wall_clock),
+    )

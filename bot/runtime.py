@@ -1,0 +1,70 @@
+"""Starting and stopping the bot: the same path for `serve`, the demo and the tests."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings, TeamConfig, require_slack_secrets
+from bot.container import Services, build_services
+from bot.server import build_web_app
+from bot.slack_app import build_bolt_app
+from incident.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunningBot:
+    services: Services
+    bolt: AsyncApp
+    runner: web.AppRunner
+    url: str
+
+    @property
+    def events_url(self) -> str:
+        return f"{self.url}/slack/events"
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+        await self.services.stop()
+
+
+def build_bot(
+    settings: Settings,
+    team: TeamConfig,
+    clock: Clock,
+    *,
+    client: AsyncWebClient | None = None,
+    drive_wall_clock: bool = True,
+) -> tuple[Services, AsyncApp]:
+    token, secret = require_slack_secrets(settings)
+    services = build_services(settings, team, clock, client=client, drive_wall_clock=drive_wall_clock)
+    bolt = build_bolt_app(services, secret.get_secret_value(), token.get_secret_value())
+    return services, bolt
+
+
+async def start_bot(
+    settings: Settings,
+    team: TeamConfig,
+    clock: Clock,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    migrate: bool = True,
+    drive_wall_clock: bool = True,
+) -> RunningBot:
+    services, bolt = build_bot(settings, team, clock, drive_wall_clock=drive_wall_clock)
+    await services.start(migrate=migrate)
+    runner = web.AppRunner(build_web_app(bolt, services.ready), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host or settings.host, settings.port if port is None else port)
+    await site.start()
+    bound = runner.addresses[0]
+    url = f"http://{bound[0]}:{bound[1]}"
+    log.info("hikeshi listening on %s", url)
+    return RunningBot(services=services, bolt=bolt, runner=runner, url=url)

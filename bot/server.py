@@ -1,0 +1,54 @@
+"""The HTTP server: Slack's requests in, health probes out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
+from slack_bolt.request.async_request import AsyncBoltRequest
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is not Slack.
+READY = web.AppKey("ready", Callable[[], Awaitable[bool]])
+
+
+def build_web_app(bolt: AsyncApp, ready: Callable[[], Awaitable[bool]]) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY)
+    app[READY] = ready
+
+    async def slack_events(request: web.Request) -> web.Response:
+        bolt_request = await to_bolt_request(request)
+        _repair_form_body(bolt_request)
+        bolt_response = await bolt.async_dispatch(bolt_request)
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    async def readyz(request: web.Request) -> web.Response:
+        ok = await request.app[READY]()
+        return web.json_response({"ok": ok}, status=200 if ok else 503)
+
+    app.router.add_post("/slack/events", slack_events)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    return app
+
+
+def _repair_form_body(bolt_request: AsyncBoltRequest) -> None:
+    """Bolt reads any form body containing ``payload`` as an interactivity payload, so
+    ``/incident declare payload API down`` (or a command from #payload-team) parses to {}.
+    Re-read such a body as the plain form it is."""
+    raw = bolt_request.raw_body or ""
+    content_type = bolt_request.content_type or ""
+    if bolt_request.body or raw.startswith("payload=") or "x-www-form-urlencoded" not in content_type:
+        return
+    bolt_request.body = dict(parse_qsl(raw, keep_blank_values=True))
+    bolt_request.context = build_async_context(AsyncBoltContext({}), bolt_request.body)

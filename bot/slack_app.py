@@ -1,0 +1,35 @@
+"""The slack-bolt app: signature checks and routing are Bolt's; listeners live in handlers/."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+
+from bot.container import Services
+from handlers import register_all
+
+log = logging.getLogger(__name__)
+
+
+def build_bolt_app(services: Services, signing_secret: str, token: str) -> AsyncApp:
+    # process_before_response=True: a listener's ack() is the HTTP answer, so acks are not
+    # delayed by Bolt's 10 ms polling; every slow step goes to services.tasks instead.
+    app = AsyncApp(
+        token=token,
+        signing_secret=signing_secret,
+        client=services.client,
+        process_before_response=True,
+        raise_error_for_unhandled_request=False,
+    )
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+        # A listener bug must never show a stack trace to a user or make Slack retry.
+        log.error("listener failed for %s", body.get("type") or body.get("command"), exc_info=error)
+        return BoltResponse(status=200, body="")
+
+    register_all(app, services)
+    return app

@@ -1,0 +1,105 @@
+"""``incident.ports.IncidentChannel`` on Slack: channel creation, summary, announcements."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from chat import channel_names
+from chat.errors import ChatError, InvalidChannelName, NameTaken
+from chat.gateway import SlackGateway
+from chat.summary_blocks import render_summary, topic_text
+from i18n import t
+from incident.model import Incident
+
+log = logging.getLogger(__name__)
+
+_NAME_ATTEMPTS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSettings:
+    tz: ZoneInfo
+    locale: str
+    announcement_channel: str | None
+    severity_label: Callable[[str, str], str]  # (severity key, locale) -> label
+
+
+class SlackIncidentChannel:
+    def __init__(self, gateway: SlackGateway, settings: ChannelSettings) -> None:
+        self.gateway = gateway
+        self.settings = settings
+
+    def _locale(self, incident: Incident) -> str:
+        return incident.locale or self.settings.locale
+
+    def _label(self, incident: Incident) -> Callable[[str], str]:
+        locale = self._locale(incident)
+        return lambda key: self.settings.severity_label(key, locale)
+
+    async def open(self, incident: Incident) -> tuple[str, str]:
+        day = incident.declared_at.astimezone(self.settings.tz).date()
+        name = channel_names.candidate_name(incident.ref, day, incident.title)
+        ascii_tried = False
+        for attempt in range(1, _NAME_ATTEMPTS + 1):
+            candidate = name if attempt == 1 else channel_names.with_suffix(name, attempt)
+            try:
+                return await self.gateway.create_channel(candidate)
+            except NameTaken:
+                continue
+            except InvalidChannelName:
+                if ascii_tried:
+                    raise
+                # The workspace refused non-Latin letters (or the slug): fall back to ASCII.
+                ascii_tried = True
+                name = channel_names.candidate_name(incident.ref, day, incident.title, ascii_only=True)
+        raise ChatError("conversations.create", "name_taken")
+
+    async def set_up(self, incident: Incident, invitees: Sequence[str]) -> str:
+        assert incident.channel_id is not None
+        channel = incident.channel_id
+        await self.gateway.invite(channel, invitees)
+        await self.gateway.set_topic(channel, topic_text(incident, self._locale(incident), self._label(incident)))
+        text, blocks = render_summary(
+            incident, locale=self._locale(incident), tz=self.settings.tz, severity_label=self._label(incident)
+        )
+        ts = await self.gateway.post(channel, text, blocks)
+        await self.gateway.pin(channel, ts)
+        return ts
+
+    async def refresh_summary(self, incident: Incident) -> None:
+        if not (incident.channel_id and incident.summary_ts):
+            return
+        text, blocks = render_summary(
+            incident, locale=self._locale(incident), tz=self.settings.tz, severity_label=self._label(incident)
+        )
+        await self.gateway.update(incident.channel_id, incident.summary_ts, text, blocks)
+        await self.gateway.set_topic(
+            incident.channel_id, topic_text(incident, self._locale(incident), self._label(incident))
+        )
+
+    async def announce_declared(self, incident: Incident) -> None:
+        target = self.settings.announcement_channel
+        if not target:
+            return
+        locale = self._locale(incident)
+        text = t(
+            "core.announce_declared",
+            locale,
+            ref=str(incident.ref),
+            title=incident.title,
+            severity=self.settings.severity_label(incident.severity, locale),
+            channel=f"<#{incident.channel_id}>",
+            user=f"<@{incident.declared_by}>",
+        )
+        await self.gateway.post(target, text)
+
+    async def say_resolved(self, incident: Incident, actor: str) -> None:
+        if not incident.channel_id:
+            return
+        locale = self._locale(incident)
+        key = "core.resolved_in_channel_with_summary" if incident.resolution_summary else "core.resolved_in_channel"
+        text = t(key, locale, ref=str(incident.ref), user=f"<@{actor}>", summary=incident.resolution_summary)
+        await self.gateway.post(incident.channel_id, text)

@@ -1,0 +1,13 @@
+"""Slack listeners: translate Slack requests into service calls. They never touch SQL."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.container import Services
+from handlers import events, incident_command
+
+
+def register_all(app: AsyncApp, services: Services) -> None:
+    incident_command.register(app, services)
+    events.register(app, services)

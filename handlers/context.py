@@ -1,0 +1,45 @@
+"""What a slash command tells us about who asked, where, and how to answer them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.container import Services
+from i18n import t
+
+
+@dataclass(frozen=True, slots=True)
+class CommandContext:
+    user_id: str
+    channel_id: str
+    response_url: str
+    trigger_id: str
+    locale: str
+
+    @classmethod
+    def from_command(cls, command: dict[str, Any], locale: str) -> CommandContext:
+        return cls(
+            user_id=str(command.get("user_id", "")),
+            channel_id=str(command.get("channel_id", "")),
+            response_url=str(command.get("response_url", "")),
+            trigger_id=str(command.get("trigger_id", "")),
+            locale=locale,
+        )
+
+    @property
+    def idempotency_key(self) -> str | None:
+        # Slack gives each invocation its own trigger_id; a retried delivery repeats it.
+        return f"command:{self.trigger_id}" if self.trigger_id else None
+
+
+async def reply(services: Services, ctx: CommandContext, key: str, **params: Any) -> None:
+    """An ephemeral answer to the person who ran the command."""
+    await reply_text(services, ctx, t(key, ctx.locale, **params))
+
+
+async def reply_text(services: Services, ctx: CommandContext, text: str) -> None:
+    if ctx.response_url:
+        await services.gateway.respond(ctx.response_url, text)
+    else:
+        await services.gateway.post_ephemeral(ctx.channel_id, ctx.user_id, text)

@@ -1,0 +1,1 @@
+"""Incident lifecycle: the domain records and rules, free of Slack and SQL."""

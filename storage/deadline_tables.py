@@ -1,0 +1,20 @@
+"""Deadlines: the database is the source of truth for what is due and what already fired."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime
+from sqlmodel import Field, SQLModel
+
+
+class DeadlineRow(SQLModel, table=True):
+    __tablename__ = "deadlines"
+
+    key: str = Field(primary_key=True, max_length=255)
+    kind: str = Field(max_length=50, index=True)
+    due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    fired_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    cancelled_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))

@@ -1,0 +1,269 @@
+"""The incident store on SQLModel: incidents, their numbers, timeline entries, idempotency."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from incident.model import EntrySource, Impact, Incident, IncidentRef, Status, TimelineEntry
+from incident.ports import NewEntry, NewIncident, StaleIncident
+from storage.database import session_factory
+from storage.tables import IncidentCounter, IncidentRow, ProcessedRequest, TimelineEntryRow
+
+class SqlIncidentStore:
+    """Implements ``incident.ports.IncidentStore``."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
+        self._dialect = engine.dialect.name
+        # SQLite has one writer at a time and cannot upgrade a read lock to a write lock
+        # while another connection writes; queueing writers here avoids "database is locked".
+        self._write_lock = asyncio.Lock() if self._dialect == "sqlite" else None
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncSession]:
+        if self._write_lock is None:
+            async with self._sessions() as session, session.begin():
+                yield session
+            return
+        async with self._write_lock, self._sessions() as session, session.begin():
+            yield session
+
+    def _insert(self, table: type) -> object:
+        return pg_insert(table) if self._dialect == "postgresql" else sqlite_insert(table)
+
+    async def claim(self, key: str, now: datetime) -> bool:
+        async with self._write() as session:
+            return await self._claim(session, key, now)
+
+    async def _claim(self, session: AsyncSession, key: str, now: datetime) -> bool:
+        stmt = self._insert(ProcessedRequest).values(key=key, seen_at=now)  # type: ignore[attr-defined]
+        result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def declare(
+        self, new: NewIncident, first_entry: NewEntry, *, idempotency_key: str | None
+    ) -> Incident | None:
+        async with self._write() as session:
+            # Writes come first in this transaction: on SQLite a read-then-write transaction
+            # could fail to upgrade its lock under concurrent declares.
+            if idempotency_key and not await self._claim(session, idempotency_key, new.declared_at):
+                return None
+            number = await self._next_number(session, new.year)
+            row = IncidentRow(
+                year=new.year,
+                number=number,
+                title=new.title,
+                description=new.description,
+                severity=new.severity,
+                status=Status.INVESTIGATING.value,
+                declared_by=new.declared_by,
+                commander=new.commander,
+                declared_at=new.declared_at,
+                started_at=new.started_at,
+                locale=new.locale,
+            )
+            session.add(row)
+            await session.flush()
+            assert row.id is not None
+            session.add(_entry_row(row.id, 1, first_entry, new.declared_at))
+        return _incident(row)
+
+    async def _next_number(self, session: AsyncSession, year: int) -> int:
+        insert = self._insert(IncidentCounter).values(year=year, last_number=1)  # type: ignore[attr-defined]
+        stmt = insert.on_conflict_do_update(
+            index_elements=["year"],
+            set_={"last_number": IncidentCounter.last_number + 1},  # type: ignore[operator]
+        ).returning(IncidentCounter.last_number)
+        return int((await session.execute(stmt)).scalar_one())
+
+    async def get(self, incident_id: int) -> Incident | None:
+        return await self._one(IncidentRow.id == incident_id)
+
+    async def by_channel(self, channel_id: str) -> Incident | None:
+        return await self._one(IncidentRow.channel_id == channel_id)
+
+    async def by_ref(self, ref: IncidentRef) -> Incident | None:
+        return await self._one((IncidentRow.year == ref.year) & (IncidentRow.number == ref.number))
+
+    async def _one(self, condition: object) -> Incident | None:
+        async with self._sessions() as session:
+            row = (await session.execute(select(IncidentRow).where(condition))).scalar_one_or_none()  # type: ignore[arg-type]
+        return _incident(row) if row else None
+
+    async def list_open(self) -> list[Incident]:
+        open_statuses = [s.value for s in Status if s not in (Status.RESOLVED, Status.CLOSED)]
+        async with self._sessions() as session:
+            rows = (
+                await session.execute(
+                    select(IncidentRow)
+                    .where(IncidentRow.status.in_(open_statuses))  # type: ignore[attr-defined]
+                    .order_by(IncidentRow.declared_at)  # type: ignore[arg-type]
+                )
+            ).scalars()
+            return [_incident(r) for r in rows]
+
+    async def save(self, incident: Incident, entries: Sequence[NewEntry] = ()) -> Incident:
+        values = _row_values(incident)
+        async with self._write() as session:
+            result = await session.execute(
+                update(IncidentRow)
+                .where(IncidentRow.id == incident.id)  # type: ignore[arg-type]
+                .where(IncidentRow.version == incident.version)  # type: ignore[arg-type]
+                .values(**values, version=incident.version + 1)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise StaleIncident(str(incident.ref))
+            if entries:
+                await self._append(session, incident.id, entries)
+        incident.version += 1
+        return incident
+
+    async def add_entries(self, incident_id: int, entries: Sequence[NewEntry]) -> list[TimelineEntry]:
+        async with self._write() as session:
+            rows = await self._append(session, incident_id, entries)
+        return [_entry(r) for r in rows]
+
+    async def _append(
+        self, session: AsyncSession, incident_id: int, entries: Sequence[NewEntry]
+    ) -> list[TimelineEntryRow]:
+        # Locking the incident row serialises writers of one incident's sequence numbers
+        # (PostgreSQL; SQLite is already serialised by the write lock).
+        await session.execute(
+            select(IncidentRow.id).where(IncidentRow.id == incident_id).with_for_update()  # type: ignore[arg-type]
+        )
+        last = (
+            await session.execute(
+                select(func.coalesce(func.max(TimelineEntryRow.seq), 0)).where(
+                    TimelineEntryRow.incident_id == incident_id  # type: ignore[arg-type]
+                )
+            )
+        ).scalar_one()
+        rows = [
+            _entry_row(incident_id, int(last) + i + 1, e, e.occurred_at)
+            for i, e in enumerate(entries)
+        ]
+        session.add_all(rows)
+        await session.flush()
+        return rows
+
+    async def entries(self, incident_id: int, *, include_deleted: bool = False) -> list[TimelineEntry]:
+        stmt = select(TimelineEntryRow).where(TimelineEntryRow.incident_id == incident_id)  # type: ignore[arg-type]
+        if not include_deleted:
+            stmt = stmt.where(TimelineEntryRow.deleted.is_(False))  # type: ignore[attr-defined]
+        stmt = stmt.order_by(TimelineEntryRow.occurred_at, TimelineEntryRow.seq)  # type: ignore[arg-type]
+        async with self._sessions() as session:
+            return [_entry(r) for r in (await session.execute(stmt)).scalars()]
+
+
+def _entry_row(incident_id: int, seq: int, e: NewEntry, recorded_at: datetime) -> TimelineEntryRow:
+    return TimelineEntryRow(
+        incident_id=incident_id,
+        seq=seq,
+        occurred_at=e.occurred_at,
+        recorded_at=recorded_at,
+        kind=e.kind,
+        text=e.text,
+        actor=e.actor,
+        source=e.source.value,
+        message_ts=e.message_ts,
+        permalink=e.permalink,
+        files=list(e.files),
+        data=dict(e.data),
+    )
+
+
+def _incident(row: IncidentRow) -> Incident:
+    assert row.id is not None
+    impact = row.impact or {}
+    return Incident(
+        id=row.id,
+        ref=IncidentRef(row.year, row.number),
+        title=row.title,
+        severity=row.severity,
+        status=Status(row.status),
+        declared_by=row.declared_by,
+        declared_at=row.declared_at,
+        started_at=row.started_at,
+        commander=row.commander,
+        description=row.description,
+        channel_id=row.channel_id,
+        channel_name=row.channel_name,
+        summary_ts=row.summary_ts,
+        timeline_ts=row.timeline_ts,
+        detected_at=row.detected_at,
+        acknowledged_at=row.acknowledged_at,
+        mitigated_at=row.mitigated_at,
+        resolved_at=row.resolved_at,
+        closed_at=row.closed_at,
+        resolution_summary=row.resolution_summary,
+        roles=dict(row.roles or {}),
+        impact=Impact(
+            users=impact.get("users"),
+            tps=impact.get("tps"),
+            revenue_per_txn=impact.get("revenue_per_txn"),
+            services=list(impact.get("services", [])),
+        ),
+        last_update_at=row.last_update_at,
+        locale=row.locale,
+        version=row.version,
+    )
+
+
+def _row_values(incident: Incident) -> dict[str, object]:
+    return {
+        "title": incident.title,
+        "description": incident.description,
+        "severity": incident.severity,
+        "status": incident.status.value,
+        "commander": incident.commander,
+        "channel_id": incident.channel_id,
+        "channel_name": incident.channel_name,
+        "summary_ts": incident.summary_ts,
+        "timeline_ts": incident.timeline_ts,
+        "started_at": incident.started_at,
+        "detected_at": incident.detected_at,
+        "acknowledged_at": incident.acknowledged_at,
+        "mitigated_at": incident.mitigated_at,
+        "resolved_at": incident.resolved_at,
+        "closed_at": incident.closed_at,
+        "last_update_at": incident.last_update_at,
+        "resolution_summary": incident.resolution_summary,
+        "roles": dict(incident.roles),
+        "impact": {
+            "users": incident.impact.users,
+            "tps": incident.impact.tps,
+            "revenue_per_txn": incident.impact.revenue_per_txn,
+            "services": list(incident.impact.services),
+        },
+        "locale": incident.locale,
+    }
+
+
+def _entry(row: TimelineEntryRow) -> TimelineEntry:
+    assert row.id is not None
+    return TimelineEntry(
+        id=row.id,
+        incident_id=row.incident_id,
+        seq=row.seq,
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+        kind=row.kind,
+        text=row.text,
+        actor=row.actor,
+        source=EntrySource(row.source),
+        message_ts=row.message_ts,
+        permalink=row.permalink,
+        files=list(row.files or []),
+        data=dict(row.data or {}),
+        deleted=row.deleted,
+        amended=row.amended,
+    )

@@ -1,0 +1,46 @@
+"""Alembic environment: run against the connection or URL handed in by storage.migrate."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+from sqlmodel import SQLModel
+
+import importlib
+import pkgutil
+
+import storage
+
+# Every table module (storage/tables.py, storage/*_tables.py) must be imported before
+# autogenerate, or Alembic would emit drops for the tables it did not see.
+for module in pkgutil.iter_modules(storage.__path__):
+    if module.name == "tables" or module.name.endswith("_tables"):
+        importlib.import_module(f"storage.{module.name}")
+
+target_metadata = SQLModel.metadata
+config = context.config
+
+
+def run_migrations() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
+    with engine.begin() as conn:
+        _run(conn)
+    engine.dispose()
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,  # type: ignore[arg-type]
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()
