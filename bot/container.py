@@ -17,7 +17,8 @@ from chat.gateway import SlackGateway, build_web_client
 from chat.incident_channel import ChannelSettings, SlackIncidentChannel
 from incident.clock import Clock
 from incident.events import EventBus
-from incident.service import IncidentService
+from incident.service import CHANNEL_RETRY, IncidentService
+from storage.deadlines import Deadline
 from incident.severity import DEFAULT_SCALE, SeverityScale
 from storage.database import create_engine
 from storage.deadlines import SqlDeadlineStore
@@ -106,6 +107,13 @@ def build_services(
             severity_label=severity_label,
         ),
     )
+    timers = DeadlineScheduler(SqlDeadlineStore(engine), clock, drive_wall_clock=drive_wall_clock)
+    incidents = IncidentService(store, channel, clock, bus, timers)
+
+    async def retry_channel(deadline: Deadline, now: object) -> None:
+        await incidents.retry_channel(int(deadline.payload["incident_id"]))
+
+    timers.on(CHANNEL_RETRY, retry_channel)
     return Services(
         settings=settings,
         team=team,
@@ -114,8 +122,8 @@ def build_services(
         client=client,
         gateway=gateway,
         store=store,
-        incidents=IncidentService(store, channel, clock, bus),
+        incidents=incidents,
         scale=scale,
         bus=bus,
-        timers=DeadlineScheduler(SqlDeadlineStore(engine), clock, drive_wall_clock=drive_wall_clock),
+        timers=timers,
     )

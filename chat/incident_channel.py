@@ -41,20 +41,20 @@ class SlackIncidentChannel:
 
     async def open(self, incident: Incident) -> tuple[str, str]:
         day = incident.declared_at.astimezone(self.settings.tz).date()
-        name = channel_names.candidate_name(incident.ref, day, incident.title)
-        ascii_tried = False
+        try:
+            return await self._create(channel_names.candidate_name(incident.ref, day, incident.title))
+        except InvalidChannelName:
+            # The workspace refused non-Latin letters (or the slug): fall back to ASCII.
+            ascii_name = channel_names.candidate_name(incident.ref, day, incident.title, ascii_only=True)
+            return await self._create(ascii_name)
+
+    async def _create(self, name: str) -> tuple[str, str]:
         for attempt in range(1, _NAME_ATTEMPTS + 1):
             candidate = name if attempt == 1 else channel_names.with_suffix(name, attempt)
             try:
                 return await self.gateway.create_channel(candidate)
             except NameTaken:
                 continue
-            except InvalidChannelName:
-                if ascii_tried:
-                    raise
-                # The workspace refused non-Latin letters (or the slug): fall back to ASCII.
-                ascii_tried = True
-                name = channel_names.candidate_name(incident.ref, day, incident.title, ascii_only=True)
         raise ChatError("conversations.create", "name_taken")
 
     async def set_up(self, incident: Incident, invitees: Sequence[str]) -> str:

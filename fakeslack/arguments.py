@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from fakeslack.workspace import SlackError
+from fakeslack.objects import SlackError
 
 # Arguments Slack accepts as JSON text inside a form or query string.
 JSON_ARGUMENTS = frozenset({"blocks", "attachments", "files", "view", "metadata"})

@@ -10,7 +10,7 @@ import json
 import unicodedata
 from typing import Any
 
-from fakeslack.workspace import SlackError
+from fakeslack.objects import SlackError
 
 CHANNEL_NAME_MAX = 80
 MESSAGE_BLOCKS_MAX = 50

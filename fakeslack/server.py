@@ -9,35 +9,29 @@ the files v2 flow and slash-command ``response_url``s.
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
-from fakeslack.arguments import Args, read_arguments
 from fakeslack.faults import Fault, FaultPlan
-from fakeslack.methods import HANDLERS
-from fakeslack.recording import RecordedCall, ResponseUrlPost
-from fakeslack.workspace import (
+from fakeslack.objects import (
     BOT_USER_ID,
     EphemeralMessage,
     FakeChannel,
     FakeFile,
     FakeMessage,
     FakeView,
-    SlackError,
-    Workspace,
 )
+from fakeslack.recording import RecordedCall, ResponseUrlPost
+from fakeslack.routes import SlackRoutes, TokenPolicy
+from fakeslack.workspace import Workspace
 
 # The pseudo-method name ``wait_for`` accepts to wait for posts to response URLs.
 RESPONSE_URL = "response_url"
-# Slack lets a response_url be used five times.
-RESPONSE_URL_USES = 5
 _POLL_SECONDS = 0.005
 
 
@@ -61,12 +55,10 @@ class FakeSlack:
             accept_non_latin_names=accept_non_latin_names,
             strict_triggers=strict_triggers,
         )
-        self._tokens = set(tokens) if tokens is not None else None
-        self._revoked: set[str] = set()
+        self.tokens = TokenPolicy(tokens)
         self.faults = FaultPlan()
         self.calls: list[RecordedCall] = []
         self.responses: list[ResponseUrlPost] = []
-        self._response_uses: dict[str, int] = {}
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -76,10 +68,8 @@ class FakeSlack:
         """Listen on ``host:port`` (port 0 picks a free one) and set ``base_url``."""
         if self._runner is not None:
             return
-        app = web.Application(client_max_size=50 * 1024 * 1024)
-        app.router.add_route("*", "/api/{method}", self._api)
-        app.router.add_post("/upload/v1/{file_id}", self._upload)
-        app.router.add_post("/response/{token}", self._response_url)
+        routes = SlackRoutes(self.workspace, self.faults, self.tokens, self.calls, self.responses)
+        app = routes.build_app()
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self._host, self._port)
@@ -199,7 +189,7 @@ class FakeSlack:
 
     def revoke_token(self, token: str) -> None:
         """Make calls with ``token`` answer ``invalid_auth`` from now on."""
-        self._revoked.add(token)
+        self.tokens.revoked.add(token)
 
     def issue_trigger_id(self) -> str:
         """A trigger_id ``views.open`` will accept (what a slash command or click carries)."""
@@ -284,7 +274,7 @@ class FakeSlack:
         self,
         method: str,
         count: int = 1,
-        timeout: float = 2.0,
+        timeout: float = 2.0,  # noqa: ASYNC109 - a polling deadline, part of the test API
         *,
         where: Callable[[RecordedCall], bool] | None = None,
     ) -> list[RecordedCall]:
@@ -338,105 +328,6 @@ class FakeSlack:
         self.faults.clear()
 
     # -- HTTP --------------------------------------------------------------------------------
-
-    async def _api(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
-        call = RecordedCall(
-            method=method, args={}, http_method=request.method, at=datetime.now(UTC)
-        )
-        self.calls.append(call)
-        try:
-            call.args = await read_arguments(request)
-        except SlackError as exc:
-            return self._answer(call, 200, {"ok": False, "error": exc.error})
-        pause = self.faults.delay_for(method)
-        if pause:
-            await asyncio.sleep(pause)
-        if self.faults.down:
-            return self._answer(call, 503, {"ok": False, "error": "service_unavailable"})
-        handler = HANDLERS.get(method)
-        if handler is None:
-            return self._answer(call, 200, {"ok": False, "error": "unknown_method"})
-        fault = self.faults.take(method)
-        if fault is not None:
-            return self._fault_answer(call, fault)
-        auth_error = self._auth_error(request, call.args)
-        if auth_error:
-            return self._answer(call, 200, {"ok": False, "error": auth_error})
-        try:
-            body = handler(self.workspace, Args(call.args))
-        except SlackError as exc:
-            return self._answer(call, 200, {"ok": False, "error": exc.error, **exc.extra})
-        return self._answer(call, 200, body)
-
-    def _auth_error(self, request: web.Request, args: dict[str, Any]) -> str | None:
-        header = request.headers.get("Authorization", "")
-        token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-        token = token or str(args.get("token") or "")
-        if not token:
-            return "not_authed"
-        if token in self._revoked:
-            return "invalid_auth"
-        if self._tokens is not None:
-            return None if token in self._tokens else "invalid_auth"
-        return None if token.startswith(("xoxb-", "xoxp-")) else "invalid_auth"
-
-    def _fault_answer(self, call: RecordedCall, fault: Fault) -> web.Response:
-        if fault.kind == "rate_limit":
-            return self._answer(
-                call,
-                429,
-                {"ok": False, "error": "ratelimited"},
-                headers={"Retry-After": str(int(fault.retry_after))},
-            )
-        if fault.kind == "server_error":
-            return self._answer(call, fault.status, {"ok": False, "error": "fatal_error"})
-        return self._answer(call, 200, {"ok": False, "error": fault.error})
-
-    def _answer(
-        self,
-        call: RecordedCall,
-        status: int,
-        body: dict[str, Any],
-        headers: dict[str, str] | None = None,
-    ) -> web.Response:
-        call.status = status
-        call.error = None if body.get("ok") else str(body.get("error"))
-        call.response = body
-        return web.json_response(body, status=status, headers=headers)
-
-    async def _upload(self, request: web.Request) -> web.Response:
-        if self.faults.down:
-            return web.Response(status=503, text="service unavailable")
-        file = self.workspace.files.get(request.match_info["file_id"])
-        if file is None:
-            return web.Response(status=404, text="file not found")
-        if request.content_type == "multipart/form-data":
-            form = await request.post()
-            part = form.get("file") or form.get("filename")
-            content = part.file.read() if isinstance(part, web.FileField) else str(part).encode()
-        else:
-            content = await request.read()
-        file.content = content
-        return web.Response(status=200, text=f"OK - {len(content)}")
-
-    async def _response_url(self, request: web.Request) -> web.Response:
-        if self.faults.down:
-            return web.json_response({"ok": False, "error": "service_unavailable"}, status=503)
-        token = request.match_info["token"]
-        uses = self._response_uses.get(token, 0)
-        if uses >= RESPONSE_URL_USES:
-            return web.json_response({"ok": False, "error": "used_url"}, status=404)
-        self._response_uses[token] = uses + 1
-        raw = await request.text()
-        try:
-            body = json.loads(raw) if raw else {}
-        except ValueError:
-            return web.json_response({"ok": False, "error": "invalid_payload"}, status=400)
-        if not isinstance(body, dict):
-            return web.json_response({"ok": False, "error": "invalid_payload"}, status=400)
-        self.responses.append(ResponseUrlPost(token=token, body=body, at=datetime.now(UTC)))
-        return web.json_response({"ok": True})
 
 
 __all__ = ["BOT_USER_ID", "RESPONSE_URL", "FakeSlack"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.container import Services
-from handlers import events, incident_command
+from handlers import declare_form, events, incident_command
 
 
 def register_all(app: AsyncApp, services: Services) -> None:
     incident_command.register(app, services)
     events.register(app, services)
+    declare_form.register(app, services)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.container import Services
 from handlers.context import CommandContext, reply
+from handlers.declare_form import open_declare_form
 from handlers.routes import route
 from incident.commands import Declare, Resolve
 from incident.service import DeclareRequest
@@ -11,6 +12,9 @@ from incident.service import DeclareRequest
 
 @route(Declare)
 async def declare(services: Services, cmd: Declare, ctx: CommandContext) -> None:
+    if not cmd.title:
+        await open_declare_form(services, ctx.trigger_id, ctx.locale, ctx.channel_id)
+        return
     severity = cmd.severity or services.scale.default
     outcome = await services.incidents.declare(
         DeclareRequest(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from incident import events
 from incident.clock import Clock
@@ -21,11 +21,14 @@ from incident.ports import (
     NewEntry,
     NewIncident,
     StaleIncident,
+    Timers,
 )
 
 log = logging.getLogger(__name__)
 
 _SAVE_ATTEMPTS = 5
+CHANNEL_RETRY = "channel_retry"
+CHANNEL_RETRY_AFTER = timedelta(seconds=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +50,19 @@ class DeclareRequest:
     started_at: datetime | None = None
     locale: str | None = None
     idempotency_key: str | None = None
+    services: tuple[str, ...] = ()
 
 
 class IncidentService:
     def __init__(
-        self, store: IncidentStore, channel: IncidentChannel, clock: Clock, bus: EventBus
+        self,
+        store: IncidentStore,
+        channel: IncidentChannel,
+        clock: Clock,
+        bus: EventBus,
+        timers: Timers,
     ) -> None:
+        self.timers = timers
         self.store = store
         self.channel = channel
         self.clock = clock
@@ -84,10 +94,16 @@ class IncidentService:
         )
         if incident is None:
             return Outcome("core.duplicate_request", ok=False)
+        if req.services:
+            incident.impact.services = list(req.services)
+            incident = await self.store.save(incident)
         try:
             incident = await self._open_channel(incident)
         except ChannelError as exc:
             log.warning("channel for %s not created: %s", incident.ref, exc.code)
+            await self.timers.arm(
+                f"channel:{incident.id}", CHANNEL_RETRY, now + CHANNEL_RETRY_AFTER, {"incident_id": incident.id}
+            )
             return Outcome(
                 "core.declared_without_channel",
                 {"ref": str(incident.ref), "reason": exc.code},
@@ -101,10 +117,21 @@ class IncidentService:
             incident,
         )
 
+    async def retry_channel(self, incident_id: int) -> None:
+        """Finish setting up an incident's channel after Slack refused or was down.
+        Raising makes the timer try again later."""
+        incident = await self.store.get(incident_id)
+        if incident is None or incident.summary_ts:
+            return
+        incident = await self._open_channel(incident)
+        await self.bus.publish(IncidentEvent(events.DECLARED, incident, incident.declared_by))
+
     async def _open_channel(self, incident: Incident) -> Incident:
-        channel_id, name = await self.channel.open(incident)
-        incident.channel_id, incident.channel_name = channel_id, name
-        incident = await self.store.save(incident)
+        # Each step is stored as soon as it succeeds, so a retry continues where it stopped.
+        if incident.channel_id is None:
+            channel_id, name = await self.channel.open(incident)
+            incident.channel_id, incident.channel_name = channel_id, name
+            incident = await self.store.save(incident)
         incident.summary_ts = await self.channel.set_up(incident, [incident.declared_by])
         incident = await self.store.save(incident)
         try:

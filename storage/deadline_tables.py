@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
+
+from storage.types import UtcDateTime
 
 
 class DeadlineRow(SQLModel, table=True):
@@ -14,7 +16,7 @@ class DeadlineRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=255)
     kind: str = Field(max_length=50, index=True)
-    due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    due_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    fired_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
-    cancelled_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    fired_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    cancelled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))

@@ -7,7 +7,8 @@ from typing import Any
 from fakeslack.arguments import Args
 from fakeslack.limits import check_message_blocks, check_message_text
 from fakeslack.methods.conversations import require_bot_member, require_not_archived
-from fakeslack.workspace import BOT_USER_ID, EphemeralMessage, FakeMessage, SlackError, Workspace
+from fakeslack.objects import BOT_USER_ID, EphemeralMessage, FakeMessage, SlackError
+from fakeslack.workspace import Workspace
 
 
 def _content(args: Args) -> tuple[str, Any, Any]:

@@ -7,7 +7,8 @@ from typing import Any
 
 from fakeslack.arguments import Args
 from fakeslack.limits import INVITE_USERS_MAX, TOPIC_MAX, check_channel_name
-from fakeslack.workspace import BOT_USER_ID, FakeChannel, SlackError, Workspace
+from fakeslack.objects import BOT_USER_ID, FakeChannel, SlackError
+from fakeslack.workspace import Workspace
 
 
 def require_bot_member(channel: FakeChannel) -> None:

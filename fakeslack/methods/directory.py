@@ -5,15 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fakeslack.arguments import Args
-from fakeslack.workspace import (
-    BOT_ID,
-    BOT_NAME,
-    BOT_USER_ID,
-    TEAM_ID,
-    TEAM_NAME,
-    SlackError,
-    Workspace,
-)
+from fakeslack.objects import BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_ID, TEAM_NAME, SlackError
+from fakeslack.workspace import Workspace
 
 
 def auth_test(ws: Workspace, args: Args) -> dict[str, Any]:

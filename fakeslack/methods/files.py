@@ -10,7 +10,8 @@ from typing import Any
 
 from fakeslack.arguments import Args
 from fakeslack.methods.conversations import require_bot_member, require_not_archived
-from fakeslack.workspace import FakeFile, FakeMessage, SlackError, Workspace
+from fakeslack.objects import FakeFile, FakeMessage, SlackError
+from fakeslack.workspace import Workspace
 
 
 def get_upload_url_external(ws: Workspace, args: Args) -> dict[str, Any]:

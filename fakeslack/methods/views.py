@@ -7,7 +7,8 @@ from typing import Any
 
 from fakeslack.arguments import Args
 from fakeslack.limits import check_view
-from fakeslack.workspace import FakeView, SlackError, Workspace
+from fakeslack.objects import FakeView, SlackError
+from fakeslack.workspace import Workspace
 
 # Slack allows a modal stack of at most three views.
 VIEW_STACK_MAX = 3

@@ -1,0 +1,37 @@
+"""Every user-facing text exists in English and Japanese."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from i18n import LOCALES, catalog
+from i18n.catalog import Catalog
+
+_PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def test_every_key_has_every_language() -> None:
+    assert catalog().missing() == []
+
+
+def test_a_key_in_one_language_only_is_caught(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text('x.only_en:\n  en: "hello"\n', encoding="utf-8")
+    assert Catalog.load(tmp_path).missing() == [("x.only_en", "ja")]
+
+
+def test_both_languages_use_the_same_placeholders() -> None:
+    cat = catalog()
+    mismatched = []
+    for key in cat.keys():
+        found = {loc: set(_PLACEHOLDER.findall(cat.text(key, loc))) for loc in LOCALES}
+        if found["en"] != found["ja"]:
+            mismatched.append((key, found))
+    assert mismatched == []
+
+
+def test_unknown_keys_are_an_error_not_a_blank() -> None:
+    with pytest.raises(KeyError):
+        catalog().text("no.such.key", "en")
