@@ -13,10 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.config import ConfigError, Settings, TeamConfig
 from bot.scheduler import DeadlineScheduler
 from bot.tasks import BackgroundTasks
+from chat.directory import SlackDirectory
 from chat.gateway import SlackGateway, build_web_client
 from chat.incident_channel import ChannelSettings, SlackIncidentChannel
 from incident.clock import Clock
 from incident.events import EventBus
+from incident.permissions import PermissionConfigError, Permissions
 from incident.service import CHANNEL_RETRY, IncidentService
 from storage.deadlines import Deadline
 from incident.severity import DEFAULT_SCALE, SeverityScale
@@ -53,11 +55,28 @@ class Services:
     scale: SeverityScale
     bus: EventBus
     timers: DeadlineScheduler
+    permissions: Permissions
+    directory: SlackDirectory
     tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def locale(self, requested: str | None = None) -> str:
         return requested or self.team.locale
+
+    def cached_locale(self, user_id: str, requested: str | None = None) -> str:
+        """Before an ack: the flag, else the user's Slack language if known, else the team's."""
+        if requested:
+            return requested
+        if self.team.follow_slack_locale:
+            return self.directory.cached_locale(user_id) or self.team.locale
+        return self.team.locale
+
+    async def user_locale(self, user_id: str, requested: str | None = None) -> str:
+        if requested:
+            return requested
+        if self.team.follow_slack_locale:
+            return await self.directory.locale_of(user_id) or self.team.locale
+        return self.team.locale
 
     async def start(self, *, migrate: bool = True) -> None:
         if migrate:
@@ -114,6 +133,10 @@ def build_services(
         await incidents.retry_channel(int(deadline.payload["incident_id"]))
 
     timers.on(CHANNEL_RETRY, retry_channel)
+    try:
+        permissions = Permissions.from_config(team.permissions)
+    except PermissionConfigError as exc:
+        raise ConfigError("permissions", str(exc)) from None
     return Services(
         settings=settings,
         team=team,
@@ -126,4 +149,6 @@ def build_services(
         scale=scale,
         bus=bus,
         timers=timers,
+        permissions=permissions,
+        directory=SlackDirectory(gateway, clock),
     )

@@ -20,13 +20,15 @@ SIGNING_SECRET = "local-stand-in-signing-secret"  # noqa: S105 - the stand-in's 
 BOT_TOKEN = "xoxb-local-stand-in"  # noqa: S105
 ANNOUNCE_CHANNEL = "C0INCIDENTS"
 
-PEOPLE: tuple[tuple[str, str, str, str], ...] = (
-    ("U0ALICE", "alice", "Alice Tanaka", "Asia/Tokyo"),
-    ("U0BOB", "bob", "Bob Suzuki", "Asia/Tokyo"),
-    ("U0CAROL", "carol", "Carol Sato", "Asia/Tokyo"),
-    ("U0DAVE", "dave", "Dave Ito", "Europe/London"),
-    ("U0ERIN", "erin", "Erin Kato", "Asia/Tokyo"),
-    ("U0FRANK", "frank", "Frank Mori", "Asia/Tokyo"),
+# (id, name, real name, time zone, Slack language): alice and dave use Slack in English,
+# the others in Japanese.
+PEOPLE: tuple[tuple[str, str, str, str, str], ...] = (
+    ("U0ALICE", "alice", "Alice Tanaka", "Asia/Tokyo", "en-US"),
+    ("U0BOB", "bob", "Bob Suzuki", "Asia/Tokyo", "ja-JP"),
+    ("U0CAROL", "carol", "Carol Sato", "Asia/Tokyo", "ja-JP"),
+    ("U0DAVE", "dave", "Dave Ito", "Europe/London", "en-GB"),
+    ("U0ERIN", "erin", "Erin Kato", "Asia/Tokyo", "ja-JP"),
+    ("U0FRANK", "frank", "Frank Mori", "Asia/Tokyo", "ja-JP"),
 )
 
 
@@ -69,8 +71,8 @@ async def start_local_stack(
 ) -> LocalStack:
     fake = fake or FakeSlack()
     await fake.start()
-    for user_id, name, real_name, tz in PEOPLE:
-        fake.add_user(user_id, name, real_name=real_name, tz=tz)
+    for user_id, name, real_name, tz, locale in PEOPLE:
+        fake.add_user(user_id, name, real_name=real_name, tz=tz, locale=locale)
     everyone = [p[0] for p in PEOPLE]
     if fake.channel_by_name("general") is None:
         fake.add_channel("general", members=everyone)

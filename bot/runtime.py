@@ -42,9 +42,9 @@ def build_bot(
     client: AsyncWebClient | None = None,
     drive_wall_clock: bool = True,
 ) -> tuple[Services, AsyncApp]:
-    token, secret = require_slack_secrets(settings)
+    _, secret = require_slack_secrets(settings)
     services = build_services(settings, team, clock, client=client, drive_wall_clock=drive_wall_clock)
-    bolt = build_bolt_app(services, secret.get_secret_value(), token.get_secret_value())
+    bolt = build_bolt_app(services, secret.get_secret_value())
     return services, bolt
 
 

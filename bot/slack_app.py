@@ -14,11 +14,10 @@ from handlers import register_all
 log = logging.getLogger(__name__)
 
 
-def build_bolt_app(services: Services, signing_secret: str, token: str) -> AsyncApp:
-    # process_before_response=True: a listener's ack() is the HTTP answer, so acks are not
+def build_bolt_app(services: Services, signing_secret: str) -> AsyncApp:
+    # The client carries the token. process_before_response=True: a listener's ack() is the HTTP answer, so acks are not
     # delayed by Bolt's 10 ms polling; every slow step goes to services.tasks instead.
     app = AsyncApp(
-        token=token,
         signing_secret=signing_secret,
         client=services.client,
         process_before_response=True,

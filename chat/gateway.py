@@ -101,7 +101,7 @@ class SlackGateway:
 
     async def user_info(self, user: str) -> dict[str, Any] | None:
         try:
-            data = await self._call("users.info", user=user)
+            data = await self._call("users.info", user=user, include_locale=True)
         except ChatError:
             return None
         return data.get("user")

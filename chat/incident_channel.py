@@ -96,10 +96,15 @@ class SlackIncidentChannel:
         )
         await self.gateway.post(target, text)
 
-    async def say_resolved(self, incident: Incident, actor: str) -> None:
-        if not incident.channel_id:
-            return
-        locale = self._locale(incident)
-        key = "core.resolved_in_channel_with_summary" if incident.resolution_summary else "core.resolved_in_channel"
-        text = t(key, locale, ref=str(incident.ref), user=f"<@{actor}>", summary=incident.resolution_summary)
-        await self.gateway.post(incident.channel_id, text)
+    async def invite(self, incident: Incident, users: Sequence[str]) -> None:
+        if incident.channel_id:
+            await self.gateway.invite(incident.channel_id, users)
+
+    async def notify(
+        self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False
+    ) -> None:
+        text = t(key, self._locale(incident), **params)
+        if incident.channel_id:
+            await self.gateway.post(incident.channel_id, text)
+        if announce and self.settings.announcement_channel:
+            await self.gateway.post(self.settings.announcement_channel, text)

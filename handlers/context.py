@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.container import Services
 from i18n import t
+from incident.decisions import Actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +17,7 @@ class CommandContext:
     response_url: str
     trigger_id: str
     locale: str
+    groups: frozenset[str] = frozenset()
 
     @classmethod
     def from_command(cls, command: dict[str, Any], locale: str) -> CommandContext:
@@ -28,6 +30,10 @@ class CommandContext:
         )
 
     @property
+    def actor(self) -> Actor:
+        return Actor(self.user_id, self.groups)
+
+    @property
     def idempotency_key(self) -> str | None:
         # Slack gives each invocation its own trigger_id; a retried delivery repeats it.
         return f"command:{self.trigger_id}" if self.trigger_id else None
@@ -38,8 +44,8 @@ async def reply(services: Services, ctx: CommandContext, key: str, **params: Any
     await reply_text(services, ctx, t(key, ctx.locale, **params))
 
 
-async def reply_text(services: Services, ctx: CommandContext, text: str) -> None:
+async def reply_text(services: Services, ctx: CommandContext, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
     if ctx.response_url:
-        await services.gateway.respond(ctx.response_url, text)
+        await services.gateway.respond(ctx.response_url, text, blocks=blocks)
     else:
-        await services.gateway.post_ephemeral(ctx.channel_id, ctx.user_id, text)
+        await services.gateway.post_ephemeral(ctx.channel_id, ctx.user_id, text, blocks)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -11,6 +12,7 @@ from bot.container import Services
 from chat.declare_form import CALLBACK_ID, TITLE_LIMIT, declare_view, read_values
 from i18n import t
 from incident.service import DeclareRequest
+from timeline.timeparse import TimeError, parse_when
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ def register(app: AsyncApp, services: Services) -> None:
             errors["severity"] = t("form.error.unknown_severity", locale)
         started_at = None
         if values.started:
-            parsed = parse_started(services, values.started)
+            parsed = parse_started(services, values.started, locale)
             if isinstance(parsed, str):
                 errors["started"] = parsed
             else:
@@ -69,13 +71,11 @@ def register(app: AsyncApp, services: Services) -> None:
         services.tasks.spawn(_declare(services, request, user, locale), name="declare-form")
 
 
-def parse_started(services: Services, text: str) -> Any:
+def parse_started(services: Services, text: str, locale: str) -> datetime | str:
     """The started-at time, or the message explaining why it cannot be read."""
-    from timeline.timeparse import TimeError, parse_when
-
     result = parse_when(text, now=services.clock.now(), tz=services.team.tz)
     if isinstance(result, TimeError):
-        return t(result.key, services.locale(), **result.params)
+        return t(result.key, locale, **result.params)
     return result
 
 

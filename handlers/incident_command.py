@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.container import Services
-from handlers import lifecycle  # noqa: F401 - registers its routes
+from handlers import commanding, lifecycle  # noqa: F401 - they register their routes
 from handlers.context import CommandContext, reply
 from handlers.routes import handler_for
 from i18n import t
@@ -21,7 +22,7 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.command("/incident")
     async def incident_command(ack: AsyncAck, command: dict[str, Any]) -> None:
         parsed = parse_command(str(command.get("text", "")), services.scale)
-        locale = services.locale(getattr(parsed, "lang", None))
+        locale = services.cached_locale(str(command.get("user_id", "")), getattr(parsed, "lang", None))
         if isinstance(parsed, CommandError):
             await ack(response_type="ephemeral", text=t(parsed.key, locale, **parsed.params))
             return
@@ -33,12 +34,18 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_type="ephemeral", text=t("commands.not_available", locale))
             return
         await ack()
-        ctx = CommandContext.from_command(command, locale)
-        services.tasks.spawn(_run(services, handler, parsed, ctx), name=f"incident:{type(parsed).__name__}")
+        services.tasks.spawn(_run(services, handler, parsed, command), name=f"incident:{type(parsed).__name__}")
 
 
-async def _run(services: Services, handler: Any, parsed: object, ctx: CommandContext) -> None:
+async def _run(services: Services, handler: Any, parsed: Any, command: dict[str, Any]) -> None:
+    ctx = CommandContext.from_command(command, services.locale())
     try:
+        user = ctx.user_id
+        ctx = replace(
+            ctx,
+            locale=await services.user_locale(user, parsed.lang),
+            groups=await services.directory.groups_of(user, services.permissions.groups_in_use),
+        )
         await handler(services, parsed, ctx)
     except Exception:
         log.exception("/incident %s failed", type(parsed).__name__)

@@ -96,7 +96,13 @@ class IncidentChannel(Protocol):
 
     async def announce_declared(self, incident: Incident) -> None: ...
 
-    async def say_resolved(self, incident: Incident, actor: str) -> None: ...
+    async def invite(self, incident: Incident, users: Sequence[str]) -> None: ...
+
+    async def notify(
+        self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False
+    ) -> None:
+        """Post a catalog text in the incident channel (and the announcement channel)."""
+        ...
 
 
 class Timers(Protocol):

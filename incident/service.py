@@ -13,7 +13,10 @@ from datetime import datetime, timedelta
 from incident import events
 from incident.clock import Clock
 from incident.events import EventBus, IncidentEvent
-from incident.model import EntrySource, Incident, Status
+from incident.decisions import Actor, Decision, move_status
+from incident.lifecycle import Refusal
+from incident.model import Incident, Status
+from incident.permissions import Permissions
 from incident.ports import (
     ChannelError,
     IncidentChannel,
@@ -141,30 +144,55 @@ class IncidentService:
             log.warning("announcement for %s failed: %s", incident.ref, exc.code)
         return incident
 
-    async def resolve(self, channel_id: str, actor: str, summary: str) -> Outcome:
+    async def change(self, channel_id: str, decide: Decision) -> Outcome:
+        """Load the channel's incident, decide, store; on a concurrent change, decide again."""
         for _ in range(_SAVE_ATTEMPTS):
             incident = await self.store.by_channel(channel_id)
             if incident is None:
                 return Outcome("core.not_an_incident_channel", ok=False)
-            if incident.status in (Status.RESOLVED, Status.CLOSED):
-                return Outcome("core.already_resolved", {"ref": str(incident.ref)}, incident, ok=False)
-            now = self.clock.now()
-            incident.status = Status.RESOLVED
-            incident.resolved_at = now
-            incident.mitigated_at = incident.mitigated_at or now
-            incident.resolution_summary = summary
-            entry = NewEntry(
-                kind="resolved", text=summary, actor=actor, occurred_at=now, source=EntrySource.COMMAND
-            )
-            try:
-                incident = await self.store.save(incident, [entry])
-            except StaleIncident:
-                continue
-            await self._tell(self.channel.refresh_summary(incident))
-            await self._tell(self.channel.say_resolved(incident, actor))
-            await self.bus.publish(IncidentEvent(events.RESOLVED, incident, actor))
-            return Outcome("core.resolved", {"ref": str(incident.ref)}, incident)
+            return_value = await self._change(incident, decide)
+            if return_value is not None:
+                return return_value
         return Outcome("core.busy_retry", ok=False)
+
+    async def change_incident(self, incident_id: int, decide: Decision) -> Outcome:
+        for _ in range(_SAVE_ATTEMPTS):
+            incident = await self.store.get(incident_id)
+            if incident is None:
+                return Outcome("core.not_an_incident_channel", ok=False)
+            return_value = await self._change(incident, decide)
+            if return_value is not None:
+                return return_value
+        return Outcome("core.busy_retry", ok=False)
+
+    async def _change(self, incident: Incident, decide: Decision) -> Outcome | None:
+        now = self.clock.now()
+        decision = decide(incident, now)
+        if isinstance(decision, Refusal):
+            return Outcome(decision.key, decision.params, incident, ok=False)
+        try:
+            incident = await self.store.save(incident, decision.entries)
+        except StaleIncident:
+            return None
+        if decision.refresh_summary:
+            await self._tell(self.channel.refresh_summary(incident))
+        actor = decision.entries[0].actor if decision.entries else None
+        await self.bus.publish(IncidentEvent(decision.event, incident, actor, decision.event_data))
+        return Outcome(decision.reply_key, decision.reply_params, incident)
+
+    async def resolve(self, channel_id: str, actor: Actor, summary: str, permissions: Permissions) -> Outcome:
+        outcome = await self.change(channel_id, move_status(Status.RESOLVED, actor, permissions, summary))
+        if outcome.ok and outcome.incident is not None:
+            key = "core.resolved_in_channel_with_summary" if summary else "core.resolved_in_channel"
+            params = {"ref": str(outcome.incident.ref), "user": f"<@{actor.user_id}>", "summary": summary}
+            await self._tell(self.channel.notify(outcome.incident, key, params))
+        return outcome
+
+    async def notify(self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False) -> None:
+        await self._tell(self.channel.notify(incident, key, params, announce=announce))
+
+    async def invite(self, incident: Incident, users: list[str]) -> None:
+        await self._tell(self.channel.invite(incident, users))
 
     async def _tell(self, effect: object) -> None:
         try:

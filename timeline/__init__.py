@@ -1,0 +1,1 @@
+"""The incident timeline: kinds, time parsing, ordering and corrections."""
