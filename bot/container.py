@@ -63,6 +63,10 @@ class Services:
     def locale(self, requested: str | None = None) -> str:
         return requested or self.team.locale
 
+    def severity_label(self, key: str, locale: str) -> str:
+        level = self.scale.get(key)
+        return level.label(locale) if level else key
+
     def cached_locale(self, user_id: str, requested: str | None = None) -> str:
         """Before an ack: the flag, else the user's Slack language if known, else the team's."""
         if requested:

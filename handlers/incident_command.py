@@ -22,7 +22,11 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.command("/incident")
     async def incident_command(ack: AsyncAck, command: dict[str, Any]) -> None:
         parsed = parse_command(str(command.get("text", "")), services.scale)
-        locale = services.cached_locale(str(command.get("user_id", "")), getattr(parsed, "lang", None))
+        user = str(command.get("user_id", ""))
+        locale = services.cached_locale(user, getattr(parsed, "lang", None))
+        if services.directory.cached_locale(user) is None:
+            # Learn the person's Slack language after this ack, for the next answers.
+            services.tasks.spawn(services.directory.locale_of(user), name="warm-locale")
         if isinstance(parsed, CommandError):
             await ack(response_type="ephemeral", text=t(parsed.key, locale, **parsed.params))
             return

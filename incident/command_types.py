@@ -16,6 +16,7 @@ class CommandError:
 
     key: str
     params: dict[str, str] = field(default_factory=dict)
+    lang: str | None = None
 
 
 def _lang() -> str | None:

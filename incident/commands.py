@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from incident.command_types import (
     ROLES,
@@ -167,9 +167,9 @@ def _parse(text: str, scale: SeverityScale) -> IncidentCommand | CommandError:
         return Help(lang=lang)
     verb = SUBCOMMANDS.get(_fold(split.words[0]))
     if verb is None:
-        return CommandError("commands.unknown", {"word": split.words[0][:40]})
-    parse = _PARSERS[verb]
-    return parse(split, scale, lang)
+        return CommandError("commands.unknown", {"word": split.words[0][:40]}, lang)
+    parsed = _PARSERS[verb](split, scale, lang)
+    return replace(parsed, lang=lang) if isinstance(parsed, CommandError) else parsed
 
 
 def _severity(value: str | None, scale: SeverityScale) -> str | None | CommandError:
