@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from chat.incident_channel import ChannelSettings, SlackIncidentChannel
 from incident.clock import Clock
 from incident.events import EventBus
 from incident.permissions import PermissionConfigError, Permissions
+from incident.reminders_service import NUDGE, ReminderService
 from incident.service import CHANNEL_RETRY, IncidentService
 from storage.deadlines import Deadline
 from incident.severity import DEFAULT_SCALE, SeverityScale
@@ -133,10 +135,17 @@ def build_services(
     timers = DeadlineScheduler(SqlDeadlineStore(engine), clock, drive_wall_clock=drive_wall_clock)
     incidents = IncidentService(store, channel, clock, bus, timers)
 
-    async def retry_channel(deadline: Deadline, now: object) -> None:
+    async def retry_channel(deadline: Deadline, now: datetime) -> None:
         await incidents.retry_channel(int(deadline.payload["incident_id"]))
 
     timers.on(CHANNEL_RETRY, retry_channel)
+    reminders = ReminderService(store, timers, channel, scale)
+    reminders.subscribe(bus)
+
+    async def fire_nudge(deadline: Deadline, now: datetime) -> None:
+        await reminders.fire({**deadline.payload, "fired_at": now.isoformat()})
+
+    timers.on(NUDGE, fire_nudge)
     try:
         permissions = Permissions.from_config(team.permissions)
     except PermissionConfigError as exc:

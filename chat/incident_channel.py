@@ -17,6 +17,7 @@ from incident.model import Incident
 log = logging.getLogger(__name__)
 
 _NAME_ATTEMPTS = 20
+UPDATE_BUTTON = "open_update_form"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,29 @@ class SlackIncidentChannel:
     async def invite(self, incident: Incident, users: Sequence[str]) -> None:
         if incident.channel_id:
             await self.gateway.invite(incident.channel_id, users)
+
+    async def nudge(self, incident: Incident, kind: str) -> None:
+        if not incident.channel_id:
+            return
+        locale = self._locale(incident)
+        who = f"<@{incident.commander}>" if incident.commander else "<!here>"
+        text = t(f"reminders.{kind}", locale, user=who, ref=str(incident.ref))
+        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+        if kind == "status_update":
+            blocks.append(
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "action_id": UPDATE_BUTTON,
+                            "value": str(incident.id),
+                            "text": {"type": "plain_text", "text": t("reminders.post_update_button", locale)},
+                        }
+                    ],
+                }
+            )
+        await self.gateway.post(incident.channel_id, text, blocks)
 
     async def notify(
         self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False

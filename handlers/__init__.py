@@ -5,10 +5,11 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.container import Services
-from handlers import declare_form, events, incident_command
+from handlers import declare_form, events, incident_command, update_form
 
 
 def register_all(app: AsyncApp, services: Services) -> None:
     incident_command.register(app, services)
     events.register(app, services)
     declare_form.register(app, services)
+    update_form.register(app, services)

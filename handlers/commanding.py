@@ -11,7 +11,7 @@ from i18n import t
 from incident.command_types import Commander, ImpactCmd, ListOpen, Role, Show, Update
 from incident.decisions import assign_role, post_update, set_impact
 from incident.durations import format_duration
-from incident.model import IncidentRef
+from incident.model import Incident, IncidentRef
 
 
 @route(Commander, Role)
@@ -43,23 +43,28 @@ async def impact(services: Services, cmd: ImpactCmd, ctx: CommandContext) -> Non
 async def update(services: Services, cmd: Update, ctx: CommandContext) -> None:
     outcome = await services.incidents.change(ctx.channel_id, post_update(cmd.text, ctx.actor))
     await reply(services, ctx, outcome.key, **outcome.params)
-    incident = outcome.incident
-    if outcome.ok and incident is not None:
-        locale = incident.locale or services.team.locale
-        await services.incidents.notify(
-            incident,
-            "handlers.status_update",
-            {
-                "ref": str(incident.ref),
-                "title": incident.title,
-                "severity": services.severity_label(incident.severity, locale),
-                "status": t(f"core.status.{incident.status.value}", locale),
-                "user": f"<@{ctx.user_id}>",
-                "text": cmd.text,
-                "channel": f"<#{incident.channel_id}>",
-            },
-            announce=True,
-        )
+    await announce_update(services, outcome.incident if outcome.ok else None, cmd.text, ctx.user_id)
+
+
+async def announce_update(services: Services, incident: Incident | None, text: str, user_id: str) -> None:
+    """The communication duty: the update in the channel and the announcement channel."""
+    if incident is None:
+        return
+    locale = incident.locale or services.team.locale
+    await services.incidents.notify(
+        incident,
+        "handlers.status_update",
+        {
+            "ref": str(incident.ref),
+            "title": incident.title,
+            "severity": services.severity_label(incident.severity, locale),
+            "status": t(f"core.status.{incident.status.value}", locale),
+            "user": f"<@{user_id}>",
+            "text": text,
+            "channel": f"<#{incident.channel_id}>",
+        },
+        announce=True,
+    )
 
 
 @route(ListOpen)

@@ -98,6 +98,10 @@ class IncidentChannel(Protocol):
 
     async def invite(self, incident: Incident, users: Sequence[str]) -> None: ...
 
+    async def nudge(self, incident: Incident, kind: str) -> None:
+        """Remind the commander in the channel (status_update, no_commander, inactive)."""
+        ...
+
     async def notify(
         self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False
     ) -> None:

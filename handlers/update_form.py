@@ -1,0 +1,60 @@
+"""The status-update form, opened from a reminder's button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.container import Services
+from chat.incident_channel import UPDATE_BUTTON
+from handlers.commanding import announce_update
+from i18n import t
+from incident.decisions import Actor, post_update
+
+CALLBACK_ID = "status_update_form"
+
+
+def _view(locale: str, incident_id: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "private_metadata": incident_id,
+        "title": {"type": "plain_text", "text": t("reminders.update_form_title", locale)[:24]},
+        "submit": {"type": "plain_text", "text": t("reminders.update_form_submit", locale)},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "text",
+                "label": {"type": "plain_text", "text": t("reminders.update_form_label", locale)},
+                "element": {"type": "plain_text_input", "action_id": "value", "multiline": True, "max_length": 2500},
+            }
+        ],
+    }
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.action(UPDATE_BUTTON)
+    async def open_form(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        locale = services.cached_locale(body["user"]["id"])
+        await services.gateway.open_view(body["trigger_id"], _view(locale, str(action.get("value", ""))))
+
+    @app.view(CALLBACK_ID)
+    async def submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        text = str(view["state"]["values"]["text"]["value"].get("value") or "").strip()
+        locale = services.cached_locale(body["user"]["id"])
+        if not text:
+            await ack(response_action="errors", errors={"text": t("commands.needs_text", locale)})
+            return
+        await ack()
+        user = body["user"]["id"]
+        incident_id = int(view.get("private_metadata") or 0)
+
+        async def post() -> None:
+            if not await services.store.claim(f"view:{view['id']}:{view.get('hash', '')}", services.clock.now()):
+                return
+            outcome = await services.incidents.change_incident(incident_id, post_update(text, Actor(user)))
+            await announce_update(services, outcome.incident if outcome.ok else None, text, user)
+
+        services.tasks.spawn(post(), name="update-form")
