@@ -18,6 +18,8 @@ def parse_duration(text: str | int | float) -> timedelta:
     """Read a duration with units. A bare number is refused: ``15`` could mean minutes or seconds."""
     if isinstance(text, bool) or not isinstance(text, str):
         raise DurationError(f"duration {text!r} needs a unit, e.g. 20s, 15m, 4h")
+    if text.strip().isdigit():
+        raise DurationError(f"duration {text!r} needs a unit, e.g. {text.strip()}m or {text.strip()}s")
     if not _WHOLE.match(text):
         raise DurationError(f"duration {text!r} is not like 20s, 15m, 4h or 1h30m")
     seconds = sum(float(n) * _UNIT_SECONDS[u.lower()] for n, u in _PART.findall(text))
