@@ -11,12 +11,16 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import aiohttp
+
 from bot.config import ConfigError, Settings, TeamConfig
+from bot.escalation_wiring import build_escalation
 from bot.scheduler import DeadlineScheduler
 from bot.tasks import BackgroundTasks
 from chat.directory import SlackDirectory
 from chat.gateway import SlackGateway, build_web_client
 from chat.incident_channel import ChannelSettings, SlackIncidentChannel
+from escalation.engine import EscalationEngine
 from incident.clock import Clock
 from incident.events import EventBus
 from incident.permissions import PermissionConfigError, Permissions
@@ -59,7 +63,9 @@ class Services:
     timers: DeadlineScheduler
     permissions: Permissions
     directory: SlackDirectory
-    tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
+    tasks: BackgroundTasks
+    escalation: EscalationEngine | None = None
+    _http: aiohttp.ClientSession | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     def locale(self, requested: str | None = None) -> str:
@@ -97,9 +103,17 @@ class Services:
             return False
         return True
 
+    def http(self) -> aiohttp.ClientSession:
+        """One client session for outgoing pagers, made on first use inside the loop."""
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession()
+        return self._http
+
     async def stop(self) -> None:
         await self.timers.stop()
         await self.tasks.drain()
+        if self._http is not None:
+            await self._http.close()
         await self.engine.dispose()
 
 
@@ -150,7 +164,8 @@ def build_services(
         permissions = Permissions.from_config(team.permissions)
     except PermissionConfigError as exc:
         raise ConfigError("permissions", str(exc)) from None
-    return Services(
+    tasks = BackgroundTasks()
+    services = Services(
         settings=settings,
         team=team,
         clock=clock,
@@ -164,4 +179,10 @@ def build_services(
         timers=timers,
         permissions=permissions,
         directory=SlackDirectory(gateway, clock),
+        tasks=tasks,
     )
+    services.escalation = build_escalation(
+        team=team, scale=scale, engine_db=engine, incidents=store, timers=timers, gateway=gateway, clock=clock,
+        bus=bus, tasks=tasks, http=services.http, severity_label=severity_label,
+    )
+    return services

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.container import Services
-from handlers import declare_form, events, incident_command, update_form
+from handlers import declare_form, events, incident_command, oncall, paging, update_form
 
 
 def register_all(app: AsyncApp, services: Services) -> None:
@@ -13,3 +13,5 @@ def register_all(app: AsyncApp, services: Services) -> None:
     events.register(app, services)
     declare_form.register(app, services)
     update_form.register(app, services)
+    paging.register(app, services)
+    oncall.register(app, services)

@@ -10,6 +10,7 @@ import importlib
 import pkgutil
 
 import storage
+from storage.types import UtcDateTime
 
 # Every table module (storage/tables.py, storage/*_tables.py) must be imported before
 # autogenerate, or Alembic would emit drops for the tables it did not see.
@@ -32,12 +33,20 @@ def run_migrations() -> None:
     engine.dispose()
 
 
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    # Our UtcDateTime is a Python-side decorator; the column itself is a plain aware DateTime.
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -16,7 +16,7 @@ async def declare(stack: LocalStack, text: str, **kwargs: object) -> str:
     response = await stack.command(f"declare {text}", **kwargs)
     assert response.status == 200
     await stack.settle()
-    created = [c["id"] for c in stack.fake.channels() if c["id"] not in before]
+    created = [c["id"] for c in stack.fake.channels() if c["id"] not in before and c["id"].startswith("C")]
     assert len(created) == 1, stack.fake.calls_to("conversations.create")
     return created[0]
 

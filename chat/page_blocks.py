@@ -1,0 +1,49 @@
+"""The page a person receives by DM, and how it reads once acknowledged."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from chat.dates import slack_date
+from i18n import t
+from incident.model import Incident
+
+ACK_BUTTON = "page_ack"
+ESCALATE_BUTTON = "page_escalate"
+
+
+def page_blocks(incident: Incident, *, severity: str, minutes: int, target: str, locale: str, fyi: bool) -> tuple[str, list[dict[str, Any]]]:
+    key = "paging.fyi" if fyi else "paging.page"
+    text = t(key, locale, ref=str(incident.ref), title=incident.title, severity=severity, target=target)
+    detail = t("paging.detail", locale, minutes=str(minutes), channel=f"<#{incident.channel_id}>" if incident.channel_id else "—")
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": detail}]},
+    ]
+    if not fyi:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "page_actions",
+                "elements": [
+                    {"type": "button", "style": "primary", "action_id": ACK_BUTTON, "value": str(incident.id),
+                     "text": {"type": "plain_text", "text": t("paging.ack_button", locale)}},
+                    {"type": "button", "style": "danger", "action_id": ESCALATE_BUTTON, "value": str(incident.id),
+                     "text": {"type": "plain_text", "text": t("paging.escalate_button", locale)}},
+                ],
+            }
+        )
+    return text, blocks
+
+
+def acknowledged_blocks(original_text: str, *, user_id: str, at_text: str, locale: str) -> list[dict[str, Any]]:
+    done = t("paging.acknowledged_by", locale, user=f"<@{user_id}>", time=at_text)
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": original_text[:3000]}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": done}]},
+    ]
+
+
+def when(at: Any, tz: ZoneInfo) -> str:
+    return slack_date(at, tz)

@@ -1,0 +1,117 @@
+"""``escalation.ports.Pager`` on Slack, plus the team's outgoing pagers per level.
+
+A page is a DM with Acknowledge / Escalate now, an invitation into the incident channel and
+a mention there. Outgoing pagers (PagerDuty, webhooks) run as owned background tasks, so a
+slow receiver never delays Slack.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+
+from chat.errors import ChatError
+from chat.gateway import SlackGateway
+from chat.page_blocks import acknowledged_blocks, page_blocks, when
+from escalation.ports import PageRecord
+from i18n import t
+from incident.model import Incident
+from pager import pagerduty, webhook
+
+log = logging.getLogger(__name__)
+
+Spawn = Callable[[Coroutine[Any, Any, Any]], object]
+
+
+@dataclass
+class OutgoingPagers:
+    by_level: Mapping[str, Sequence[pagerduty.PagerDutyTarget | webhook.WebhookTarget]] = field(default_factory=dict)
+
+
+class SlackPager:
+    def __init__(self, gateway: SlackGateway, *, tz: ZoneInfo, locale: str, severity_label: Callable[[str, str], str],
+                 outgoing: OutgoingPagers, spawn: Spawn, http: Callable[[], aiohttp.ClientSession]) -> None:
+        self.gateway = gateway
+        self.tz = tz
+        self.locale = locale
+        self.severity_label = severity_label
+        self.outgoing = outgoing
+        self.spawn = spawn
+        self.http = http
+
+    def _locale(self, incident: Incident) -> str:
+        return incident.locale or self.locale
+
+    async def page(self, incident: Incident, page: PageRecord, since_declared_minutes: int) -> list[dict[str, str]]:
+        locale = self._locale(incident)
+        fyi = page.kind == "fyi"
+        text, blocks = page_blocks(
+            incident, severity=self.severity_label(incident.severity, locale), minutes=since_declared_minutes,
+            target=page.target, locale=locale, fyi=fyi,
+        )
+        messages: list[dict[str, str]] = []
+        for user in page.user_ids:
+            try:
+                dm = await self.gateway.open_dm(user)
+                ts = await self.gateway.post(dm, text, blocks)
+                messages.append({"channel": dm, "ts": ts, "user": user, "text": text})
+            except ChatError as exc:
+                log.warning("DM to %s for %s failed: %s", user, incident.ref, exc.code)
+        if incident.channel_id and page.user_ids and not fyi:
+            try:
+                await self.gateway.invite(incident.channel_id, page.user_ids)
+                mention = " ".join(f"<@{u}>" for u in page.user_ids)
+                await self.gateway.post(incident.channel_id, t("paging.in_channel", locale, users=mention, target=page.target, ref=str(incident.ref)))
+            except ChatError as exc:
+                log.warning("channel notice for %s failed: %s", incident.ref, exc.code)
+        if not fyi:
+            self._outgoing(incident, page.target, "trigger", page.paged_at)
+        return messages
+
+    async def mention_here(self, incident: Incident) -> None:
+        if incident.channel_id:
+            await self.gateway.post(incident.channel_id, t("paging.here", self._locale(incident), ref=str(incident.ref)))
+
+    async def acknowledged(self, incident: Incident, user_id: str, at: datetime, pages: Sequence[PageRecord]) -> None:
+        locale = self._locale(incident)
+        for page in pages:
+            for message in page.messages:
+                try:
+                    await self.gateway.update(
+                        message["channel"], message["ts"], message.get("text", ""),
+                        acknowledged_blocks(message.get("text", ""), user_id=user_id, at_text=when(at, self.tz), locale=locale),
+                    )
+                except ChatError as exc:
+                    log.warning("updating a page DM failed: %s", exc.code)
+            if page.kind == "page":
+                self._outgoing(incident, page.target, "acknowledge", at)
+        if incident.channel_id:
+            await self.gateway.post(incident.channel_id, t("paging.acknowledged_in_channel", locale, user=f"<@{user_id}>", ref=str(incident.ref)))
+
+    async def resolved(self, incident: Incident, pages: Sequence[PageRecord]) -> None:
+        for target in {p.target for p in pages if p.kind == "page"}:
+            self._outgoing(incident, target, "resolve", incident.resolved_at or incident.declared_at)
+
+    def _outgoing(self, incident: Incident, level: str, action: str, at: datetime) -> None:
+        for target in self.outgoing.by_level.get(level, ()):
+            self.spawn(self._send(target, incident, level, action, at))
+
+    async def _send(self, target: pagerduty.PagerDutyTarget | webhook.WebhookTarget, incident: Incident, level: str, action: str, at: datetime) -> None:
+        link = f"slack://channel?id={incident.channel_id}" if incident.channel_id else None
+        session = self.http()
+        if isinstance(target, pagerduty.PagerDutyTarget):
+            body = pagerduty.event_body(target, action, incident_ref=str(incident.ref), level=level, title=incident.title,
+                                        severity=incident.severity, at=at, link=link)
+            await pagerduty.send(session, target, body)
+            return
+        payload = {
+            "event": action, "incident": str(incident.ref), "title": incident.title, "severity": incident.severity,
+            "level": level, "channel": incident.channel_id, "status": incident.status.value, "at": at.isoformat(),
+        }
+        await webhook.send(session, target, payload)

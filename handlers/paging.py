@@ -1,0 +1,78 @@
+"""Acknowledging and escalating pages: DM buttons, ``/incident ack``, a reply in the channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.container import Services
+from chat.page_blocks import ACK_BUTTON, ESCALATE_BUTTON
+from handlers.context import CommandContext, reply
+from handlers.events import on_event
+from handlers.routes import route
+from i18n import t
+from incident.command_types import Ack
+
+
+async def acknowledge(services: Services, incident_id: int, user_id: str) -> str:
+    """The catalog key of the answer to give the person."""
+    if services.escalation is None or await services.escalation.store.load(incident_id) is None:
+        return "paging.nothing_to_ack"
+    acked = await services.escalation.acknowledge(incident_id, user_id)
+    return "paging.ack_recorded" if acked else "paging.already_acked"
+
+
+@route(Ack)
+async def ack_command(services: Services, cmd: Ack, ctx: CommandContext) -> None:
+    incident = await services.store.by_channel(ctx.channel_id)
+    if incident is None:
+        await reply(services, ctx, "core.not_an_incident_channel")
+        return
+    key = await acknowledge(services, incident.id, ctx.user_id)
+    await reply(services, ctx, key, ref=str(incident.ref))
+
+
+@on_event("message")
+async def reply_acknowledges(services: Services, event: dict[str, Any]) -> None:
+    """A paged person writing in the incident channel has clearly seen the page."""
+    if not services.team.ack_on_reply or services.escalation is None:
+        return
+    if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+        return
+    incident = await services.store.by_channel(str(event.get("channel", "")))
+    if incident is None or not incident.is_open:
+        return
+    state = await services.escalation.store.load(incident.id)
+    if state is None or state[0].acked_by is not None:
+        return
+    if await services.escalation.was_paged(incident.id, str(event["user"])):
+        await services.escalation.acknowledge(incident.id, str(event["user"]))
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.action(ACK_BUTTON)
+    async def ack_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        services.tasks.spawn(_button(services, body, action, escalate=False), name="page-ack")
+
+    @app.action(ESCALATE_BUTTON)
+    async def escalate_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        services.tasks.spawn(_button(services, body, action, escalate=True), name="page-escalate")
+
+
+async def _button(services: Services, body: dict[str, Any], action: dict[str, Any], *, escalate: bool) -> None:
+    user = str(body["user"]["id"])
+    incident = await services.store.get(int(action.get("value") or 0))
+    if incident is None or services.escalation is None:
+        return
+    locale = await services.user_locale(user)
+    if escalate:
+        done = await services.escalation.escalate_now(incident.id, user)
+        key = "paging.escalated" if done else "paging.cannot_escalate"
+    else:
+        key = await acknowledge(services, incident.id, user)
+    response_url = body.get("response_url")
+    if response_url and key != "paging.ack_recorded":
+        await services.gateway.respond(str(response_url), t(key, locale, ref=str(incident.ref)))

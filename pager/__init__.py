@@ -1,0 +1,1 @@
+"""Outgoing pager integrations: PagerDuty Events API v2 and signed JSON webhooks."""

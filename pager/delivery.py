@@ -1,0 +1,66 @@
+"""POST with retries: back off on 5xx, 429, timeouts and connection errors; never on other
+4xx (a bad request stays bad, and retrying it would only storm the receiver)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+import aiohttp
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    ok: bool
+    attempts: int
+    status: int | None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 5
+    base_delay: float = 1.0
+    max_delay: float = 30.0
+    timeout: float = 10.0
+
+
+async def post_with_retries(
+    session: aiohttp.ClientSession,
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str] | Callable[[], Mapping[str, str]],
+    *,
+    policy: RetryPolicy = RetryPolicy(),
+    sleep: Sleep = asyncio.sleep,
+    name: str = "pager",
+) -> DeliveryResult:
+    """Never raises; ``headers`` may be a function so a signature is fresh on each attempt."""
+    status: int | None = None
+    error: str | None = None
+    for attempt in range(1, policy.attempts + 1):
+        current = headers() if callable(headers) else headers
+        try:
+            async with session.post(
+                url, data=body, headers=dict(current), timeout=aiohttp.ClientTimeout(total=policy.timeout)
+            ) as resp:
+                status = resp.status
+                if 200 <= status < 300:
+                    return DeliveryResult(True, attempt, status)
+                if status != 429 and status < 500:
+                    log.warning("%s refused with %s; not retrying", name, status)
+                    return DeliveryResult(False, attempt, status, f"http_{status}")
+                error = f"http_{status}"
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            # The URL may carry a secret, so only the exception type is logged.
+            error = type(exc).__name__
+        if attempt < policy.attempts:
+            await sleep(min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1)))
+    log.warning("%s failed after %s attempts (%s)", name, policy.attempts, error)
+    return DeliveryResult(False, policy.attempts, status, error)
