@@ -63,6 +63,7 @@ class TeamConfig(BaseModel):
 
     timezone: str = "Asia/Tokyo"
     locale: str = "en"
+    timeline_reaction: str = "pushpin"  # reacting with it records the message in the timeline
     ack_on_reply: bool = True  # a paged person's message in the channel acknowledges
     follow_slack_locale: bool = True  # answer each person in their Slack language (en/ja)
     announcement_channel: str | None = None

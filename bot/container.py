@@ -19,6 +19,7 @@ from bot.scheduler import DeadlineScheduler
 from bot.tasks import BackgroundTasks
 from chat.directory import SlackDirectory
 from chat.gateway import SlackGateway, build_web_client
+from chat.live_timeline import LiveTimeline
 from chat.incident_channel import ChannelSettings, SlackIncidentChannel
 from escalation.engine import EscalationEngine
 from incident.clock import Clock
@@ -31,6 +32,8 @@ from incident.severity import DEFAULT_SCALE, SeverityScale
 from storage.database import create_engine
 from storage.deadlines import SqlDeadlineStore
 from storage.incidents import SqlIncidentStore
+from storage.timeline import SqlTimelineStore
+from timeline.service import TimelineService
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -64,6 +67,8 @@ class Services:
     permissions: Permissions
     directory: SlackDirectory
     tasks: BackgroundTasks
+    timeline: TimelineService
+    live_timeline: LiveTimeline
     escalation: EscalationEngine | None = None
     _http: aiohttp.ClientSession | None = None
     extras: dict[str, Any] = field(default_factory=dict)
@@ -109,9 +114,15 @@ class Services:
             self._http = aiohttp.ClientSession()
         return self._http
 
+    async def settle(self, timeout: float = 30.0) -> None:
+        """Finish work in flight, including the live timeline's pending edit."""
+        await self.tasks.drain(timeout)
+        await self.live_timeline.coalescer.drain()
+        await self.tasks.drain(timeout)
+
     async def stop(self) -> None:
         await self.timers.stop()
-        await self.tasks.drain()
+        await self.settle()
         if self._http is not None:
             await self._http.close()
         await self.engine.dispose()
@@ -180,7 +191,10 @@ def build_services(
         permissions=permissions,
         directory=SlackDirectory(gateway, clock),
         tasks=tasks,
+        timeline=TimelineService(store, SqlTimelineStore(engine), clock, bus),
+        live_timeline=LiveTimeline(gateway, store, tz=team.tz, locale=team.locale, clock=clock),
     )
+    services.live_timeline.subscribe(bus)
     services.escalation = build_escalation(
         team=team, scale=scale, engine_db=engine, incidents=store, timers=timers, gateway=gateway, clock=clock,
         bus=bus, tasks=tasks, http=services.http, severity_label=severity_label,

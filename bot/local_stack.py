@@ -55,7 +55,7 @@ class LocalStack:
 
     async def settle(self, timeout: float = 15.0) -> None:
         """Wait until the work started by earlier requests has finished."""
-        await self.bot.services.tasks.drain(timeout=timeout)
+        await self.bot.services.settle(timeout)
 
     async def close(self) -> None:
         await self.bot.stop()

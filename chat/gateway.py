@@ -99,6 +99,15 @@ class SlackGateway:
             return None
         return data.get("permalink")
 
+    async def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """One message by its ts (for shortcuts and reactions that name it)."""
+        try:
+            data = await self._call("conversations.history", channel=channel, latest=ts, inclusive=True, limit=1)
+        except ChatError:
+            return None
+        found = [m for m in data.get("messages", []) if m.get("ts") == ts]
+        return found[0] if found else None
+
     async def user_info(self, user: str) -> dict[str, Any] | None:
         try:
             data = await self._call("users.info", user=user, include_locale=True)
