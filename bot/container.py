@@ -15,6 +15,7 @@ import aiohttp
 
 from bot.config import ConfigError, Settings, TeamConfig
 from bot.escalation_wiring import build_escalation
+from bot.postmortem_wiring import build_postmortems
 from bot.scheduler import DeadlineScheduler
 from bot.tasks import BackgroundTasks
 from chat.directory import SlackDirectory
@@ -23,6 +24,9 @@ from chat.live_timeline import LiveTimeline
 from chat.incident_channel import ChannelSettings, SlackIncidentChannel
 from escalation.engine import EscalationEngine
 from incident.clock import Clock
+from postmortem.service import PostmortemService
+from storage.postmortems import SqlPostmortemStore
+from timeline.coalesce import Coalescer
 from incident.events import EventBus
 from incident.permissions import PermissionConfigError, Permissions
 from incident.reminders_service import NUDGE, ReminderService
@@ -70,6 +74,9 @@ class Services:
     timeline: TimelineService
     live_timeline: LiveTimeline
     escalation: EscalationEngine | None = None
+    postmortem: PostmortemService | None = None
+    postmortems: SqlPostmortemStore | None = None
+    postmortem_later: Coalescer[int] | None = None
     _http: aiohttp.ClientSession | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -118,6 +125,8 @@ class Services:
         """Finish work in flight, including the live timeline's pending edit."""
         await self.tasks.drain(timeout)
         await self.live_timeline.coalescer.drain()
+        if self.postmortem_later is not None:
+            await self.postmortem_later.drain()
         await self.tasks.drain(timeout)
 
     async def stop(self) -> None:
@@ -198,5 +207,9 @@ def build_services(
     services.escalation = build_escalation(
         team=team, scale=scale, engine_db=engine, incidents=store, timers=timers, gateway=gateway, clock=clock,
         bus=bus, tasks=tasks, http=services.http, severity_label=severity_label,
+    )
+    services.postmortem, services.postmortems, services.postmortem_later = build_postmortems(
+        team=team, engine_db=engine, store=store, timers=timers, gateway=gateway, directory=services.directory,
+        clock=clock, bus=bus, severity_label=severity_label, escalation=lambda: services.escalation,
     )
     return services

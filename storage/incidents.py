@@ -111,6 +111,18 @@ class SqlIncidentStore:
             ).scalars()
             return [_incident(r) for r in rows]
 
+    async def started_between(self, start: datetime, end: datetime) -> list[Incident]:
+        async with self._sessions() as session:
+            rows = (
+                await session.execute(
+                    select(IncidentRow)
+                    .where(IncidentRow.started_at >= start)  # type: ignore[arg-type]
+                    .where(IncidentRow.started_at < end)  # type: ignore[arg-type]
+                    .order_by(IncidentRow.started_at)  # type: ignore[arg-type]
+                )
+            ).scalars()
+            return [_incident(r) for r in rows]
+
     async def save(self, incident: Incident, entries: Sequence[NewEntry] = ()) -> Incident:
         values = _row_values(incident)
         async with self._write() as session:

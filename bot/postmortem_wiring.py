@@ -1,0 +1,79 @@
+"""Builds the postmortem service and connects it to storage, Slack, timers and events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from bot.config import ConfigError, TeamConfig
+from bot.scheduler import DeadlineScheduler
+from chat.directory import SlackDirectory
+from chat.gateway import SlackGateway
+from chat.postmortem_publisher import SlackPostmortemPublisher
+from escalation.engine import EscalationEngine
+from incident import events
+from incident.clock import Clock
+from incident.durations import DurationError, parse_duration
+from incident.events import EventBus, IncidentEvent
+from incident.model import Status
+from postmortem.model import PageSummary
+from postmortem.service import REVIEW, PostmortemService, PostmortemSettings
+from storage.deadlines import Deadline
+from storage.incidents import SqlIncidentStore
+from storage.postmortems import SqlPostmortemStore
+from timeline.coalesce import Coalescer
+
+
+def _settings(team: TeamConfig) -> PostmortemSettings:
+    raw = team.postmortem
+    try:
+        review = parse_duration(raw.get("review_within", "7d"))
+        customer = parse_duration(raw["customer_report_within"]) if raw.get("customer_report_within") else None
+        target = Decimal(str(raw.get("sla_target", "99.9")))
+    except (DurationError, ArithmeticError) as exc:
+        raise ConfigError("postmortem", str(exc)) from None
+    return PostmortemSettings(tz=team.tz, locale=team.locale, sla_target=target, review_within=review,
+                              customer_report_within=customer)
+
+
+def build_postmortems(
+    *, team: TeamConfig, engine_db: object, store: SqlIncidentStore, timers: DeadlineScheduler, gateway: SlackGateway,
+    directory: SlackDirectory, clock: Clock, bus: EventBus, severity_label: Callable[[str, str], str],
+    escalation: Callable[[], EscalationEngine | None],
+) -> tuple[PostmortemService, SqlPostmortemStore, Coalescer[int]]:
+    postmortems = SqlPostmortemStore(engine_db)  # type: ignore[arg-type]
+
+    async def names(ids: Sequence[str]) -> dict[str, str]:
+        return {i: (await directory.user_name(i)) or i for i in ids}
+
+    async def pages(incident_id: int) -> list[PageSummary]:
+        engine = escalation()
+        if engine is None:
+            return []
+        return [PageSummary(p.target, p.kind, p.reason, tuple(p.user_ids), p.paged_at, p.acked_by, p.acked_at)
+                for p in await engine.store.pages(incident_id)]
+
+    service = PostmortemService(
+        store=store, postmortems=postmortems, publisher=SlackPostmortemPublisher(gateway, team.tz, team.locale),
+        timers=timers, clock=clock, settings=_settings(team), severity_label=severity_label, names=names, pages=pages,
+    )
+    service.subscribe(bus)
+
+    async def regenerate(incident_id: int) -> None:
+        await service.draft(incident_id)
+
+    # Changes after resolution (late notes, feedback) regenerate the draft, at most once a minute.
+    later = Coalescer(regenerate, clock=clock, interval=timedelta(minutes=1))
+
+    async def changed_after_resolution(event: IncidentEvent) -> None:
+        if event.incident.status is Status.RESOLVED:
+            later.notify(event.incident.id)
+
+    bus.subscribe(events.ENTRY_ADDED, changed_after_resolution)
+
+    async def on_review(deadline: Deadline, now: datetime) -> None:
+        await service.remind(deadline.payload)
+
+    timers.on(REVIEW, on_review)
+    return service, postmortems, later

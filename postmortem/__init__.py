@@ -1,0 +1,1 @@
+"""Postmortems: the draft's content, the Markdown and spreadsheet renderings, monthly reports."""

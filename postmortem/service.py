@@ -1,0 +1,163 @@
+"""Writing the postmortem: assemble the input, render both files off the event loop, keep
+the version, and publish it to the channel. Also the review and customer-report reminders."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from incident import events
+from incident.clock import Clock
+from incident.events import EventBus, IncidentEvent
+from incident.model import Incident, Status
+from incident.ports import IncidentStore, Timers
+from postmortem.markdown import render_markdown
+from postmortem.model import ActionItem, KbSuggestion, PageSummary, PostmortemInput
+from postmortem.workbook import build_workbook
+
+REVIEW = "review_reminder"
+
+
+class PostmortemStore(Protocol):
+    async def add_version(self, incident_id: int, markdown: str, at: datetime) -> int: ...
+
+    async def actions(self, incident_id: int) -> list[ActionItem]: ...
+
+
+class Publisher(Protocol):
+    async def publish(self, incident: Incident, pm: PostmortemInput, markdown: str, workbook: bytes) -> None: ...
+
+    async def remind(self, incident: Incident, key: str, due: datetime) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PostmortemSettings:
+    tz: ZoneInfo
+    locale: str
+    sla_target: Decimal = Decimal("99.9")
+    review_within: timedelta = timedelta(days=7)
+    customer_report_within: timedelta | None = None
+    business_hours: tuple[time, time] = (time(9, 0), time(18, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class Drafted:
+    version: int
+    markdown: str
+    workbook: bytes
+
+
+class PostmortemService:
+    def __init__(
+        self, *, store: IncidentStore, postmortems: PostmortemStore, publisher: Publisher, timers: Timers, clock: Clock,
+        settings: PostmortemSettings, severity_label: Callable[[str, str], str],
+        names: Callable[[Sequence[str]], Awaitable[dict[str, str]]],
+        pages: Callable[[int], Awaitable[list[PageSummary]]],
+    ) -> None:
+        self.store = store
+        self.postmortems = postmortems
+        self.publisher = publisher
+        self.timers = timers
+        self.clock = clock
+        self.settings = settings
+        self.severity_label = severity_label
+        self.names = names
+        self.pages = pages
+
+    def subscribe(self, bus: EventBus) -> None:
+        bus.subscribe(events.RESOLVED, self._on_resolved)
+
+    async def _on_resolved(self, event: IncidentEvent) -> None:
+        incident = event.incident
+        await self.draft(incident.id)
+        resolved = incident.resolved_at or self.clock.now()
+        review_due = self.review_due(resolved)
+        await self.timers.arm(f"review:{incident.id}:{int(resolved.timestamp())}", REVIEW, review_due - timedelta(days=1)
+                              if review_due - timedelta(days=1) > resolved else review_due,
+                              {"incident_id": incident.id, "kind": "review", "due": review_due.isoformat()})
+        if self.settings.customer_report_within:
+            due = resolved + self.settings.customer_report_within
+            await self.timers.arm(f"customer:{incident.id}:{int(resolved.timestamp())}", REVIEW, due - timedelta(hours=2),
+                                  {"incident_id": incident.id, "kind": "customer", "due": due.isoformat()})
+
+    def review_due(self, resolved: datetime) -> datetime:
+        """The review window's end, moved into business hours on a weekday."""
+        start, end = self.settings.business_hours
+        local = (resolved + self.settings.review_within).astimezone(self.settings.tz)
+        day = local.date()
+        if local.time() >= end:
+            day += timedelta(days=1)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        when = max(local.time(), start) if day == local.date() and local.time() < end else start
+        return datetime.combine(day, when, self.settings.tz)
+
+    async def remind(self, payload: dict[str, object]) -> None:
+        incident = await self.store.get(int(str(payload["incident_id"])))
+        if incident is None or incident.status is Status.CLOSED:
+            return
+        key = "postmortem.review_reminder" if payload["kind"] == "review" else "postmortem.customer_reminder"
+        await self.publisher.remind(incident, key, datetime.fromisoformat(str(payload["due"])))
+
+    async def build(self, incident: Incident, *, locale: str | None = None, version: int = 0) -> PostmortemInput:
+        entries = await self.store.entries(incident.id)
+        locale = locale or incident.locale or self.settings.locale
+        people = {u for e in entries for u in ([e.actor] if e.actor else [])}
+        pages = await self.pages(incident.id)
+        people |= {u for p in pages for u in (*p.user_ids, p.acked_by) if u}
+        if incident.commander:
+            people.add(incident.commander)
+        actions = await self.postmortems.actions(incident.id)
+        people |= {a.owner for a in actions if a.owner}
+        suggestions = [
+            KbSuggestion(str(e.data.get("entry_id", "")), str(e.data.get("title", e.text)), e.occurred_at,
+                         _feedback(entries, str(e.data.get("entry_id", ""))))
+            for e in entries if e.kind == "kb_suggestion"
+        ]
+        return PostmortemInput(
+            incident=incident, entries=entries, tz=self.settings.tz, locale=locale, generated_at=self.clock.now(),
+            version=version, sla_target=self.settings.sla_target,
+            severity_label={k: self.severity_label(k, locale) for k in {incident.severity, *_severities(entries)}},
+            names=await self.names(sorted(people)), pages=pages, suggestions=suggestions, actions=actions,
+        )
+
+    async def draft(self, incident_id: int) -> Drafted | None:
+        incident = await self.store.get(incident_id)
+        if incident is None or incident.status not in (Status.RESOLVED, Status.CLOSED):
+            return None
+        pm = await self.build(incident)
+        markdown = render_markdown(pm)
+        version = await self.postmortems.add_version(incident.id, markdown, pm.generated_at)
+        pm = PostmortemInput(**{**_fields(pm), "version": version})
+        markdown = render_markdown(pm)
+        # openpyxl is CPU-bound: a 10k-row export would stall every other ack for ~0.6 s.
+        workbook = await asyncio.to_thread(build_workbook, pm)
+        await self.publisher.publish(incident, pm, markdown, workbook)
+        return Drafted(version, markdown, workbook)
+
+
+def _fields(pm: PostmortemInput) -> dict[str, object]:
+    return {name: getattr(pm, name) for name in pm.__dataclass_fields__}
+
+
+def _severities(entries: Sequence[object]) -> set[str]:
+    found: set[str] = set()
+    for e in entries:
+        data = getattr(e, "data", {})
+        found |= {str(data[k]) for k in ("severity_from", "severity_to") if k in data}
+    return found
+
+
+def _feedback(entries: Sequence[object], entry_id: str) -> str | None:
+    verdict = None
+    for e in entries:
+        if getattr(e, "kind", "") == "kb_feedback" and getattr(e, "data", {}).get("entry_id") == entry_id:
+            verdict = str(e.data.get("feedback"))  # type: ignore[attr-defined]
+    return verdict
+
+
