@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import ConfigError, load_settings, load_team_config
 from incident.clock import SystemClock
@@ -27,6 +29,15 @@ def _parser() -> argparse.ArgumentParser:
     manifest.add_argument("--url", help="public URL of /slack/events")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
+    export = sub.add_parser("export", help="write an incident's postmortem as xlsx or Markdown")
+    export.add_argument("ref", help="INC-2026-0001")
+    fmt = export.add_mutually_exclusive_group()
+    fmt.add_argument("--xlsx", dest="fmt", action="store_const", const="xlsx")
+    fmt.add_argument("--md", dest="fmt", action="store_const", const="md")
+    export.add_argument("--out")
+    report = sub.add_parser("report", help="write the monthly operations report (xlsx)")
+    report.add_argument("--month", required=True, help="2026-11")
+    report.add_argument("--out")
     demo = sub.add_parser("demo", help="play a whole incident against a local Slack stand-in")
     demo.add_argument("--out", default="demo-output", help="folder for the files the demo writes")
     demo.add_argument("--lang", choices=["en", "ja"], default="en")
@@ -67,6 +78,21 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         upgrade(settings.database)
         print("database is up to date")
+        return 0
+    if args.command == "export":
+        from bot.offline import export_incident
+
+        fmt = args.fmt or "xlsx"
+        out = Path(args.out or f"{args.ref.upper()}-postmortem.{fmt}")
+        print(asyncio.run(export_incident(settings, team, args.ref, fmt=fmt, out=out)))
+        return 0
+    if args.command == "report":
+        from bot.offline import export_report
+
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
+            raise ConfigError("--month", "a month like 2026-11")
+        out = Path(args.out or f"hikeshi-report-{args.month}.xlsx")
+        print(asyncio.run(export_report(settings, team, args.month, out)))
         return 0
     if args.command == "serve":
         return asyncio.run(_serve(settings, team, args.host, args.port))

@@ -13,8 +13,16 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.config import TeamConfig
-from bot.local_stack import ANNOUNCE_CHANNEL, LocalStack, start_local_stack
+from bot.local_stack import ANNOUNCE_CHANNEL, PEOPLE, LocalStack, start_local_stack
 from bot.transcript import Transcript
+
+DEMO_ROSTER = {
+    "levels": {
+        "level1": {"members": ["U0BOB"]},
+        "level2": {"rotation": {"every": "weekly", "handoff": "mon 10:00", "members": ["U0DAVE", "U0ERIN"], "start": "2026-11-16"}},
+        "level3": {"members": ["U0FRANK"]},
+    }
+}
 
 Step = Callable[[LocalStack, "DemoState"], Awaitable[None]]
 
@@ -26,6 +34,7 @@ class DemoState:
         self.channel: str | None = None
         self.seen_calls = 0
         self.seen_responses = 0
+        self.files: list[Path] = []
 
 
 def _names(stack: LocalStack) -> Transcript:
@@ -58,24 +67,67 @@ def _say(title: str) -> None:
     print(f"\n── {title} " + "─" * max(0, 70 - len(title)))
 
 
+async def _cmd(stack: LocalStack, state: DemoState, who: str, text: str, *, minutes: float = 0) -> None:
+    if minutes:
+        stack.clock.advance(timedelta(minutes=minutes))
+    _say(f"{who}: /incident {text}")
+    user = next(p[0] for p in PEOPLE if p[1] == who)
+    await stack.command(f"{text}", channel_id=state.channel or "C0GENERAL", channel_name="incident", user_id=user)
+    await stack.settle()
+    _flush(stack, state)
+
+
 async def _declare(stack: LocalStack, state: DemoState) -> None:
     _say("alice: /incident declare Checkout API returns 500s --sev critical")
     before = {c["id"] for c in stack.fake.channels()}
     await stack.command(f"declare Checkout API returns 500s --sev critical --lang {state.lang}")
     await stack.settle()
-    created = [c["id"] for c in stack.fake.channels() if c["id"] not in before]
+    created = [c["id"] for c in stack.fake.channels() if c["id"] not in before and c["id"].startswith("C")]
     state.channel = created[0] if created else None
 
 
-async def _resolve(stack: LocalStack, state: DemoState) -> None:
-    _say("alice, 40 minutes later: /incident resolve rolled back release 2026.11.22-3")
-    stack.clock.advance(timedelta(minutes=40))
-    assert state.channel is not None
-    await stack.command("resolve rolled back release 2026.11.22-3", channel_id=state.channel, channel_name="incident")
+async def _nobody_answers(stack: LocalStack, state: DemoState) -> None:
+    _say("15 minutes pass and level1 has not acknowledged: the policy pages level2")
+    await stack.advance(timedelta(minutes=15))
+
+
+async def _acknowledge(stack: LocalStack, state: DemoState) -> None:
+    _say("dave presses Acknowledge in the page DM")
+    dm = next(c.args["channel"] for c in reversed(stack.fake.calls_to("chat.postMessage"))
+              if str(c.args.get("channel", "")).startswith("D") and "page_ack" in str(c.args.get("blocks")))
+    page = next(m for m in reversed(stack.fake.messages(dm)) if "page_ack" in str(m.blocks))
+    click = stack.sender.block_actions("page_ack", str((await stack.services.store.list_open())[0].id), user_id="U0DAVE",
+                                       channel_id=dm, message_ts=page.ts)
+    await stack.sender.interactivity(click)
     await stack.settle()
 
 
-SCRIPT: list[Step] = [_declare, _resolve]
+async def _work_the_incident(stack: LocalStack, state: DemoState) -> None:
+    await _cmd(stack, state, "carol", "note LB logs show 502s from pool b only", minutes=2)
+    await _cmd(stack, state, "dave", "hypothesis DB connection pool exhausted after the 14:20 config push", minutes=3)
+    assert state.channel is not None
+    _say("bob posts a graph; carol reacts with :pushpin: to put it on the timeline")
+    ts = stack.fake.add_message(state.channel, "U0BOB", "pool at 200/200 connections since 14:21 (see graph)",
+                                files=[{"id": "F0GRAPH", "name": "db-pool.png", "permalink": "https://files.example/db-pool.png"}])
+    await stack.sender.event(stack.sender.reaction_added("U0CAROL", "pushpin", state.channel, ts, "U0BOB"))
+    await stack.settle()
+    _flush(stack, state)
+    await _cmd(stack, state, "dave", "rootcause config push halved the pool size", minutes=5)
+    await _cmd(stack, state, "alice", "impact users=10000 tps=50 revenue_per_txn=10 services=checkout,payments", minutes=1)
+    await _cmd(stack, state, "alice", "update Config rolled back; error rate falling", minutes=4)
+    await _cmd(stack, state, "dave", "mitigated rolled back config push 2026.11.22-3", minutes=5)
+    await _cmd(stack, state, "alice", "action add short Alert on DB pool saturation <@U0DAVE|dave>", minutes=2)
+
+
+async def _resolve(stack: LocalStack, state: DemoState) -> None:
+    await _cmd(stack, state, "alice", "resolve error rate back to normal for 15 minutes", minutes=15)
+    for upload in stack.fake.uploads:
+        path = state.out_dir / upload.filename
+        path.write_bytes(upload.content or b"")
+        state.files.append(path)
+
+
+SCRIPT: list[Step] = [_declare, _nobody_answers, _acknowledge, _work_the_incident, _resolve]
 
 
 async def run_demo(*, out_dir: str = "demo-output", lang: str = "en") -> int:
@@ -84,7 +136,7 @@ async def run_demo(*, out_dir: str = "demo-output", lang: str = "en") -> int:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="hikeshi-demo-") as tmp:
         database = f"sqlite:///{Path(tmp) / 'demo.db'}"
-        team = TeamConfig(announcement_channel=ANNOUNCE_CHANNEL, locale=lang)
+        team = TeamConfig(announcement_channel=ANNOUNCE_CHANNEL, locale=lang, roster=DEMO_ROSTER)
         stack = await start_local_stack(database, team=team)
         state = DemoState(out, lang)
         print(f"Hikeshi demo — bot on {stack.bot.url}, Slack stand-in on {stack.fake.base_url}")
@@ -95,5 +147,7 @@ async def run_demo(*, out_dir: str = "demo-output", lang: str = "en") -> int:
                 _flush(stack, state)
         finally:
             await stack.close()
-    print("\nThe incident ran end to end.")
+    print("\nThe incident ran end to end. Postmortem files written:")
+    for path in state.files:
+        print(f"  {path}")
     return 0

@@ -69,7 +69,9 @@ async def start_local_stack(
     clock: FakeClock | None = None,
     fake: FakeSlack | None = None,
 ) -> LocalStack:
-    fake = fake or FakeSlack()
+    clock = clock or FakeClock()
+    # The stand-in stamps messages from the same injected clock as the bot.
+    fake = fake or FakeSlack(clock=lambda: clock.now().timestamp())
     await fake.start()
     for user_id, name, real_name, tz, locale in PEOPLE:
         fake.add_user(user_id, name, real_name=real_name, tz=tz, locale=locale)
@@ -86,7 +88,6 @@ async def start_local_stack(
             "DATABASE_URL": database_url,
         }
     )
-    clock = clock or FakeClock()
     bot = await start_bot(
         settings, team or TeamConfig(), clock, host="127.0.0.1", port=0, drive_wall_clock=False
     )

@@ -178,7 +178,7 @@ class EscalationEngine:
         if incident.acknowledged_at is None:
             incident.acknowledged_at = now
             await self._save_ack_time(incident)
-        await self._record(incident, "ack", f"<@{action.user_id}>", action.user_id, now,
+        await self._record(incident, "ack", "", action.user_id, now,
                            {"step": action.step, "after_seconds": int(action.after.total_seconds())})
         await self.pager.acknowledged(incident, action.user_id, now, await self.store.pages(incident.id))
         await self.bus.publish(IncidentEvent(events.ACKNOWLEDGED, incident, action.user_id, {"step": action.step}))
