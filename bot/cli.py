@@ -38,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="write the monthly operations report (xlsx)")
     report.add_argument("--month", required=True, help="2026-11")
     report.add_argument("--out")
+    kb = sub.add_parser("kb", help="knowledge base: import files, search")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    kb_import = kb_sub.add_parser("import", help="import Markdown, YAML or JSON Lines (a file or a folder)")
+    kb_import.add_argument("path")
+    kb_search = kb_sub.add_parser("search", help="ranked entries for a query")
+    kb_search.add_argument("query")
+    kb_search.add_argument("--limit", type=int, default=5)
+    kb_search.add_argument("--json", action="store_true", dest="as_json")
     demo = sub.add_parser("demo", help="play a whole incident against a local Slack stand-in")
     demo.add_argument("--out", default="demo-output", help="folder for the files the demo writes")
     demo.add_argument("--lang", choices=["en", "ja"], default="en")
@@ -49,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The demo prints a transcript; its library chatter would bury it.
     level = logging.WARNING if args.command in ("demo", "manifest") else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return _dispatch(args)
     except (ConfigError, DatabaseUrlError) as exc:
@@ -79,6 +88,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         upgrade(settings.database)
         print("database is up to date")
         return 0
+    if args.command == "kb":
+        from bot.kb_cli import kb_import, kb_search
+
+        if args.kb_command == "import":
+            return asyncio.run(kb_import(settings, Path(args.path)))
+        return asyncio.run(kb_search(settings, args.query, limit=args.limit, as_json=args.as_json))
     if args.command == "export":
         from bot.offline import export_incident
 

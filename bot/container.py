@@ -25,9 +25,14 @@ from chat.incident_channel import ChannelSettings, SlackIncidentChannel
 from escalation.engine import EscalationEngine
 from incident.clock import Clock
 from postmortem.service import PostmortemService
+from knowledge.service import KnowledgeService
+from storage.knowledge import SqlKnowledgeStore
+from chat.kb_cards import SlackSuggestionPoster
 from storage.postmortems import SqlPostmortemStore
 from timeline.coalesce import Coalescer
-from incident.events import EventBus
+from incident import events
+from incident.events import EventBus, IncidentEvent
+from knowledge.rank import DEFAULT_THRESHOLD as KB_THRESHOLD
 from incident.permissions import PermissionConfigError, Permissions
 from incident.reminders_service import NUDGE, ReminderService
 from incident.service import CHANNEL_RETRY, IncidentService
@@ -73,6 +78,7 @@ class Services:
     tasks: BackgroundTasks
     timeline: TimelineService
     live_timeline: LiveTimeline
+    knowledge: KnowledgeService
     escalation: EscalationEngine | None = None
     postmortem: PostmortemService | None = None
     postmortems: SqlPostmortemStore | None = None
@@ -105,6 +111,7 @@ class Services:
     async def start(self, *, migrate: bool = True) -> None:
         if migrate:
             await asyncio.to_thread(upgrade, self.settings.database)
+        await self.knowledge.load()
         await self.timers.start()
 
     async def ready(self) -> bool:
@@ -202,7 +209,17 @@ def build_services(
         tasks=tasks,
         timeline=TimelineService(store, SqlTimelineStore(engine), clock, bus),
         live_timeline=LiveTimeline(gateway, store, tz=team.tz, locale=team.locale, clock=clock),
+        knowledge=KnowledgeService(SqlKnowledgeStore(engine), store, clock,
+                                   threshold=float(team.knowledge.get("threshold", KB_THRESHOLD))),
     )
+    poster = SlackSuggestionPoster(gateway, team.locale)
+    services.knowledge.poster = poster
+    services.knowledge.subscribe(bus)
+
+    async def offer_save(event: IncidentEvent) -> None:
+        await poster.offer_save(event.incident)
+
+    bus.subscribe(events.RESOLVED, offer_save)
     services.live_timeline.subscribe(bus)
     services.escalation = build_escalation(
         team=team, scale=scale, engine_db=engine, incidents=store, timers=timers, gateway=gateway, clock=clock,

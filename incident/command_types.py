@@ -186,7 +186,29 @@ class Report:
 
 
 IncidentCommand = (
-    Help | Declare | Resolve | Reopen | Close | StatusCmd | Sev | Commander | Role | ImpactCmd
-    | Update | ListOpen | Show | Ack | Note | Event | Shorthand | Timeline | TimelineEdit
-    | TimelineDelete | Kb | ActionAdd | ActionDone | Postmortem | Report
+    Help
+    | Declare
+    | Resolve
+    | Reopen
+    | Close
+    | StatusCmd
+    | Sev
+    | Commander
+    | Role
+    | ImpactCmd
+    | Update
+    | ListOpen
+    | Show
+    | Ack
+    | Note
+    | Event
+    | Shorthand
+    | Timeline
+    | TimelineEdit
+    | TimelineDelete
+    | Kb
+    | ActionAdd
+    | ActionDone
+    | Postmortem
+    | Report
 )

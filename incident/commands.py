@@ -16,8 +16,8 @@ from incident.command_types import (
     ActionAdd,
     ActionDone,
     Close,
-    CommandError,
     Commander,
+    CommandError,
     Declare,
     Event,
     Help,
@@ -47,55 +47,124 @@ TEXT_LIMIT = 3000
 TITLE_LIMIT = 150
 
 SUBCOMMANDS: dict[str, str] = {
-    "help": "help", "ヘルプ": "help",
-    "declare": "declare", "宣言": "declare",
-    "resolve": "resolve", "解決": "resolve",
-    "reopen": "reopen", "再開": "reopen",
-    "close": "close", "完了": "close", "クローズ": "close",
-    "status": "status", "状態": "status",
-    "sev": "sev", "severity": "sev", "重大度": "sev",
-    "commander": "commander", "指揮": "commander", "指揮者": "commander",
-    "role": "role", "役割": "role",
-    "impact": "impact", "影響": "impact",
-    "update": "update", "更新": "update",
-    "list": "list", "一覧": "list",
-    "show": "show", "表示": "show",
-    "ack": "ack", "了解": "ack", "確認": "ack",
-    "note": "note", "メモ": "note",
-    "event": "event", "出来事": "event",
-    "hypothesis": "hypothesis", "仮説": "hypothesis",
-    "rootcause": "rootcause", "root_cause": "rootcause", "根本原因": "rootcause",
-    "mitigated": "mitigated", "緩和": "mitigated",
-    "timeline": "timeline", "タイムライン": "timeline",
-    "kb": "kb", "ナレッジ": "kb",
-    "action": "action", "対応": "action",
-    "postmortem": "postmortem", "ポストモーテム": "postmortem",
-    "report": "report", "報告": "report",
+    "help": "help",
+    "ヘルプ": "help",
+    "declare": "declare",
+    "宣言": "declare",
+    "resolve": "resolve",
+    "解決": "resolve",
+    "reopen": "reopen",
+    "再開": "reopen",
+    "close": "close",
+    "完了": "close",
+    "クローズ": "close",
+    "status": "status",
+    "状態": "status",
+    "sev": "sev",
+    "severity": "sev",
+    "重大度": "sev",
+    "commander": "commander",
+    "指揮": "commander",
+    "指揮者": "commander",
+    "role": "role",
+    "役割": "role",
+    "impact": "impact",
+    "影響": "impact",
+    "update": "update",
+    "更新": "update",
+    "list": "list",
+    "一覧": "list",
+    "show": "show",
+    "表示": "show",
+    "ack": "ack",
+    "了解": "ack",
+    "確認": "ack",
+    "note": "note",
+    "メモ": "note",
+    "event": "event",
+    "出来事": "event",
+    "hypothesis": "hypothesis",
+    "仮説": "hypothesis",
+    "rootcause": "rootcause",
+    "root_cause": "rootcause",
+    "根本原因": "rootcause",
+    "mitigated": "mitigated",
+    "緩和": "mitigated",
+    "timeline": "timeline",
+    "タイムライン": "timeline",
+    "kb": "kb",
+    "ナレッジ": "kb",
+    "action": "action",
+    "対応": "action",
+    "postmortem": "postmortem",
+    "ポストモーテム": "postmortem",
+    "report": "report",
+    "報告": "report",
 }
 
 STATUSES: dict[str, Status] = {
-    "investigating": Status.INVESTIGATING, "調査中": Status.INVESTIGATING,
-    "identified": Status.IDENTIFIED, "特定済み": Status.IDENTIFIED, "原因特定": Status.IDENTIFIED,
-    "mitigated": Status.MITIGATED, "緩和済み": Status.MITIGATED, "暫定対応済み": Status.MITIGATED,
-    "resolved": Status.RESOLVED, "解決済み": Status.RESOLVED,
+    "investigating": Status.INVESTIGATING,
+    "調査中": Status.INVESTIGATING,
+    "identified": Status.IDENTIFIED,
+    "特定済み": Status.IDENTIFIED,
+    "原因特定": Status.IDENTIFIED,
+    "mitigated": Status.MITIGATED,
+    "緩和済み": Status.MITIGATED,
+    "暫定対応済み": Status.MITIGATED,
+    "resolved": Status.RESOLVED,
+    "解決済み": Status.RESOLVED,
 }
 
 KIND_ALIASES: dict[str, str] = {
-    "問題発生": "started", "検知": "detected", "アラート": "alert", "初期対応": "action",
-    "仮説": "hypothesis", "検証": "verification", "エスカレーション": "escalation",
-    "根本原因特定": "root_cause", "根本原因": "root_cause", "対策実施": "mitigation",
-    "復旧確認": "recovery", "メモ": "note", "rootcause": "root_cause", "root-cause": "root_cause",
+    "問題発生": "started",
+    "検知": "detected",
+    "アラート": "alert",
+    "初期対応": "action",
+    "仮説": "hypothesis",
+    "検証": "verification",
+    "エスカレーション": "escalation",
+    "根本原因特定": "root_cause",
+    "根本原因": "root_cause",
+    "対策実施": "mitigation",
+    "復旧確認": "recovery",
+    "メモ": "note",
+    "rootcause": "root_cause",
+    "root-cause": "root_cause",
 }
 USER_KINDS = (
-    "started", "detected", "alert", "action", "hypothesis", "verification",
-    "escalation", "root_cause", "mitigation", "recovery", "note",
+    "started",
+    "detected",
+    "alert",
+    "action",
+    "hypothesis",
+    "verification",
+    "escalation",
+    "root_cause",
+    "mitigation",
+    "recovery",
+    "note",
 )
-HORIZONS = {"short": "short", "medium": "medium", "long": "long", "短期": "short", "中期": "medium", "長期": "long"}
-IMPACT_FIELDS = {"users": "users", "tps": "tps", "revenue_per_txn": "revenue_per_txn", "services": "services",
-                 "ユーザー数": "users", "サービス": "services"}
+HORIZONS = {
+    "short": "short",
+    "medium": "medium",
+    "long": "long",
+    "短期": "short",
+    "中期": "medium",
+    "長期": "long",
+}
+IMPACT_FIELDS = {
+    "users": "users",
+    "tps": "tps",
+    "revenue_per_txn": "revenue_per_txn",
+    "services": "services",
+    "ユーザー数": "users",
+    "サービス": "services",
+}
 
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-_TIME = re.compile(r"^(?:\d{1,2}:\d{2}|-\d+[smhd](?:\d+[smhd])*|now|\d{1,2}時\d{1,2}分|\d{4}-\d{2}-\d{2}T\d{1,2}:\d{2}|\d{1,2}/\d{1,2})$")
+_TIME = re.compile(
+    r"^(?:\d{1,2}:\d{2}|-\d+[smhd](?:\d+[smhd])*|now|\d{1,2}時\d{1,2}分|\d{4}-\d{2}-\d{2}T\d{1,2}:\d{2}|\d{1,2}/\d{1,2})$"
+)
 _DATE = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2})$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _REF = re.compile(r"^INC-\d{4}-\d{1,6}$", re.IGNORECASE)
@@ -172,12 +241,15 @@ def _parse(text: str, scale: SeverityScale) -> IncidentCommand | CommandError:
     return replace(parsed, lang=lang) if isinstance(parsed, CommandError) else parsed
 
 
-def _severity(value: str | None, scale: SeverityScale) -> str | None | CommandError:
+def _severity(value: str | None, scale: SeverityScale) -> str | CommandError | None:
     if value is None:
         return None
     level = scale.get(value)
     if level is None:
-        return CommandError("commands.unknown_severity", {"severity": value[:40], "choices": ", ".join(scale.keys())})
+        return CommandError(
+            "commands.unknown_severity",
+            {"severity": value[:40], "choices": ", ".join(scale.keys())},
+        )
     return level.key
 
 
@@ -187,8 +259,16 @@ def _declare(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentComma
         return severity
     title = w.rest(1)
     if len(title) > TITLE_LIMIT:
-        return CommandError("commands.title_too_long", {"limit": str(TITLE_LIMIT), "length": str(len(title))})
-    return Declare(title=title or None, severity=severity, started=w.flags.get("started"), description="", lang=lang)
+        return CommandError(
+            "commands.title_too_long", {"limit": str(TITLE_LIMIT), "length": str(len(title))}
+        )
+    return Declare(
+        title=title or None,
+        severity=severity,
+        started=w.flags.get("started"),
+        description="",
+        lang=lang,
+    )
 
 
 def _free_text(cls: type, key: str, *, required: bool) -> object:
@@ -210,7 +290,9 @@ def _no_args(cls: type) -> object:
 
 def _status(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentCommand | CommandError:
     if len(w.words) < 2 or _fold(w.words[1]) not in STATUSES:
-        return CommandError("commands.status_usage", {"choices": "investigating, identified, mitigated, resolved"})
+        return CommandError(
+            "commands.status_usage", {"choices": "investigating, identified, mitigated, resolved"}
+        )
     return StatusCmd(STATUSES[_fold(w.words[1])], lang=lang)
 
 
@@ -247,9 +329,13 @@ def _number(field_name: str, value: str, *, integer: bool) -> int | float | Comm
     try:
         number: int | float = int(cleaned) if integer else float(cleaned)
     except ValueError:
-        return CommandError("commands.impact_not_a_number", {"field": field_name, "value": value[:40]})
+        return CommandError(
+            "commands.impact_not_a_number", {"field": field_name, "value": value[:40]}
+        )
     if number < 0 or number != number or number in (float("inf"), float("-inf")):
-        return CommandError("commands.impact_not_a_number", {"field": field_name, "value": value[:40]})
+        return CommandError(
+            "commands.impact_not_a_number", {"field": field_name, "value": value[:40]}
+        )
     return number
 
 
@@ -259,7 +345,10 @@ def _impact(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentComman
         key, sep, value = pair.partition("=")
         name = IMPACT_FIELDS.get(_fold(key))
         if not sep or name is None:
-            return CommandError("commands.impact_unknown_field", {"field": key[:40], "fields": "users, tps, revenue_per_txn, services"})
+            return CommandError(
+                "commands.impact_unknown_field",
+                {"field": key[:40], "fields": "users, tps, revenue_per_txn, services"},
+            )
         if name == "services":
             values[name] = tuple(s for s in (p.strip() for p in value.split(",")) if s)
             continue
@@ -322,7 +411,11 @@ def _timeline(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentComm
     if len(w.words) == 1:
         return Timeline(lang=lang)
     action = _fold(w.words[1])
-    if action not in ("edit", "delete", "編集", "削除") or len(w.words) < 3 or not w.words[2].isdigit():
+    if (
+        action not in ("edit", "delete", "編集", "削除")
+        or len(w.words) < 3
+        or not w.words[2].isdigit()
+    ):
         return CommandError("commands.timeline_usage", {})
     n = int(w.words[2])
     if action in ("delete", "削除"):

@@ -54,4 +54,8 @@ class EventBus:
             try:
                 await subscriber(event)
             except Exception:
-                log.exception("subscriber %s failed on %s", getattr(subscriber, "__qualname__", subscriber), event.kind)
+                log.exception(
+                    "subscriber %s failed on %s",
+                    getattr(subscriber, "__qualname__", subscriber),
+                    event.kind,
+                )

@@ -31,8 +31,10 @@ class Nudge:
         return {"incident_id": incident_id, "kind": self.kind, "basis": self.basis.isoformat()}
 
 
-def repeat(nudge_kind: str, basis: datetime, fired_at: datetime, incident: Incident, scale: SeverityScale) -> Nudge | None:
-    """After a nudge, the next one for the same quiet period (status updates and inactivity repeat)."""
+def repeat(
+    nudge_kind: str, basis: datetime, fired_at: datetime, incident: Incident, scale: SeverityScale
+) -> Nudge | None:
+    """After a nudge, the next one for the same quiet period (status updates, inactivity)."""
     if nudge_kind == "status_update":
         level = scale.get(incident.severity)
         if level is None or level.update_cadence is None:
@@ -57,12 +59,16 @@ def planned(incident: Incident, scale: SeverityScale, last_activity: datetime) -
         basis = incident.last_update_at or incident.declared_at
         nudges.append(Nudge("status_update", basis + level.update_cadence, basis))
     if incident.commander is None:
-        nudges.append(Nudge("no_commander", incident.declared_at + NO_COMMANDER_AFTER, incident.declared_at))
+        nudges.append(
+            Nudge("no_commander", incident.declared_at + NO_COMMANDER_AFTER, incident.declared_at)
+        )
     nudges.append(Nudge("inactive", last_activity + INACTIVE_AFTER, last_activity))
     return nudges
 
 
-def still_due(nudge_kind: str, basis: datetime, incident: Incident, last_activity: datetime) -> bool:
+def still_due(
+    nudge_kind: str, basis: datetime, incident: Incident, last_activity: datetime
+) -> bool:
     """At fire time: is the quiet period the nudge was armed for still unbroken?"""
     if not incident.is_open:
         return False

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 from incident import events
 from incident.clock import Clock
-from incident.events import EventBus, IncidentEvent
 from incident.decisions import Actor, Decision, move_status
+from incident.events import EventBus, IncidentEvent
 from incident.lifecycle import Refusal
 from incident.model import Incident, Status
 from incident.permissions import Permissions
@@ -105,7 +105,10 @@ class IncidentService:
         except ChannelError as exc:
             log.warning("channel for %s not created: %s", incident.ref, exc.code)
             await self.timers.arm(
-                f"channel:{incident.id}", CHANNEL_RETRY, now + CHANNEL_RETRY_AFTER, {"incident_id": incident.id}
+                f"channel:{incident.id}",
+                CHANNEL_RETRY,
+                now + CHANNEL_RETRY_AFTER,
+                {"incident_id": incident.id},
             )
             return Outcome(
                 "core.declared_without_channel",
@@ -180,15 +183,25 @@ class IncidentService:
         await self.bus.publish(IncidentEvent(decision.event, incident, actor, decision.event_data))
         return Outcome(decision.reply_key, decision.reply_params, incident)
 
-    async def resolve(self, channel_id: str, actor: Actor, summary: str, permissions: Permissions) -> Outcome:
-        outcome = await self.change(channel_id, move_status(Status.RESOLVED, actor, permissions, summary))
+    async def resolve(
+        self, channel_id: str, actor: Actor, summary: str, permissions: Permissions
+    ) -> Outcome:
+        outcome = await self.change(
+            channel_id, move_status(Status.RESOLVED, actor, permissions, summary)
+        )
         if outcome.ok and outcome.incident is not None:
             key = "core.resolved_in_channel_with_summary" if summary else "core.resolved_in_channel"
-            params = {"ref": str(outcome.incident.ref), "user": f"<@{actor.user_id}>", "summary": summary}
+            params = {
+                "ref": str(outcome.incident.ref),
+                "user": f"<@{actor.user_id}>",
+                "summary": summary,
+            }
             await self._tell(self.channel.notify(outcome.incident, key, params))
         return outcome
 
-    async def notify(self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False) -> None:
+    async def notify(
+        self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False
+    ) -> None:
         await self._tell(self.channel.notify(incident, key, params, announce=announce))
 
     async def invite(self, incident: Incident, users: list[str]) -> None:

@@ -70,7 +70,9 @@ class SeverityScale:
     def with_default(self, key: str) -> SeverityScale:
         level = self.get(key)
         if level is None:
-            raise SeverityConfigError(f"default_severity: {key!r} is not one of {', '.join(self.keys())}")
+            raise SeverityConfigError(
+                f"default_severity: {key!r} is not one of {', '.join(self.keys())}"
+            )
         return replace(self, default=level.key)
 
     @classmethod
@@ -100,6 +102,13 @@ def _duration(where: str, value: Any) -> timedelta | None:
         raise SeverityConfigError(f"{where}: {exc}") from None
 
 
+def _flag(where: str, value: Any) -> bool:
+    # A quoted "false" in YAML is truthy; refuse it rather than page people by surprise.
+    if not isinstance(value, bool):
+        raise SeverityConfigError(f"{where}: must be true or false, not {value!r}")
+    return value
+
+
 def _level(index: int, raw: Any) -> SeverityLevel:
     where = f"severities[{index}]"
     if not isinstance(raw, Mapping):
@@ -110,17 +119,20 @@ def _level(index: int, raw: Any) -> SeverityLevel:
     labels = raw.get("labels") or {}
     if not isinstance(labels, Mapping):
         raise SeverityConfigError(f"{where}.labels: must map en/ja to text")
+    description = raw.get("description") or {}
+    if not isinstance(description, Mapping):
+        raise SeverityConfigError(f"{where}.description: must map en/ja to text")
     aliases = raw.get("aliases") or []
     if isinstance(aliases, str) or not isinstance(aliases, Iterable):
         raise SeverityConfigError(f"{where}.aliases: must be a list")
     return SeverityLevel(
         key=key,
         labels={str(k): str(v) for k, v in labels.items()} or {"en": key, "ja": key},
-        description={str(k): str(v) for k, v in (raw.get("description") or {}).items()},
+        description={str(k): str(v) for k, v in description.items()},
         response_target=_duration(f"{where}.response_target", raw.get("response_target")),
         resolution_target=_duration(f"{where}.resolution_target", raw.get("resolution_target")),
-        pages=bool(raw.get("pages", True)),
-        notify_everyone=bool(raw.get("notify_everyone", False)),
+        pages=_flag(f"{where}.pages", raw.get("pages", True)),
+        notify_everyone=_flag(f"{where}.notify_everyone", raw.get("notify_everyone", False)),
         update_cadence=_duration(f"{where}.update_cadence", raw.get("update_cadence")),
         aliases=tuple(str(a) for a in aliases),
         rank=index,
@@ -133,7 +145,10 @@ DEFAULT_SCALE_CONFIG: dict[str, Any] = {
         {
             "key": "critical",
             "labels": {"en": "Critical", "ja": "重大"},
-            "description": {"en": "Service outage; everyone responds at once", "ja": "サービス停止。全員で即時対応"},
+            "description": {
+                "en": "Service outage; everyone responds at once",
+                "ja": "サービス停止。全員で即時対応",
+            },
             "response_target": "15m",
             "resolution_target": "2h",
             "notify_everyone": True,
@@ -143,7 +158,10 @@ DEFAULT_SCALE_CONFIG: dict[str, Any] = {
         {
             "key": "high",
             "labels": {"en": "High", "ja": "高"},
-            "description": {"en": "Functionality limited; level1 responds within 1 h", "ja": "機能制限。一次運用が1時間以内に対応"},
+            "description": {
+                "en": "Functionality limited; level1 responds within 1 h",
+                "ja": "機能制限。一次運用が1時間以内に対応",
+            },
             "response_target": "1h",
             "resolution_target": "4h",
             "update_cadence": "2h",
@@ -152,7 +170,10 @@ DEFAULT_SCALE_CONFIG: dict[str, Any] = {
         {
             "key": "medium",
             "labels": {"en": "Medium", "ja": "中"},
-            "description": {"en": "Degraded performance; the assignee responds within 4 h", "ja": "パフォーマンス低下。担当者が4時間以内に対応"},
+            "description": {
+                "en": "Degraded performance; the assignee responds within 4 h",
+                "ja": "パフォーマンス低下。担当者が4時間以内に対応",
+            },
             "response_target": "4h",
             "resolution_target": "8h",
             "update_cadence": "6h",
@@ -161,7 +182,10 @@ DEFAULT_SCALE_CONFIG: dict[str, Any] = {
         {
             "key": "low",
             "labels": {"en": "Low", "ja": "低"},
-            "description": {"en": "Minor; no paging, handled in the channel", "ja": "軽微。呼び出しなし、チャンネル内で対応"},
+            "description": {
+                "en": "Minor; no paging, handled in the channel",
+                "ja": "軽微。呼び出しなし、チャンネル内で対応",
+            },
             "resolution_target": "24h",
             "pages": False,
             "aliases": ["低", "sev4", "p4"],

@@ -24,8 +24,14 @@ def parse(text: str) -> object:
         ("help", c.Help()),
         ("ヘルプ --lang ja", c.Help(lang="ja")),
         ("declare Checkout API returns 500s", c.Declare("Checkout API returns 500s")),
-        ("declare Checkout down --sev critical --started 14:30", c.Declare("Checkout down", "critical", "14:30")),
-        ("declare Checkout down --started 2026-11-22 14:30", c.Declare("Checkout down", None, "2026-11-22 14:30")),
+        (
+            "declare Checkout down --sev critical --started 14:30",
+            c.Declare("Checkout down", "critical", "14:30"),
+        ),
+        (
+            "declare Checkout down --started 2026-11-22 14:30",
+            c.Declare("Checkout down", None, "2026-11-22 14:30"),
+        ),
         ("宣言　決済APIで504が多発 --sev 重大", c.Declare("決済APIで504が多発", "critical")),
         ("declare", c.Declare(None)),
         ("resolve rolled back", c.Resolve("rolled back")),
@@ -62,7 +68,10 @@ def parse(text: str) -> object:
         ("timeline edit 3 corrected text", c.TimelineEdit(3, "corrected text")),
         ("timeline delete 3", c.TimelineDelete(3)),
         ("kb gateway timeout", c.Kb("gateway timeout")),
-        ("action add short add retries <@U0BOB> 2026-12-01", c.ActionAdd("short", "add retries", "U0BOB", "2026-12-01")),
+        (
+            "action add short add retries <@U0BOB> 2026-12-01",
+            c.ActionAdd("short", "add retries", "U0BOB", "2026-12-01"),
+        ),
         ("action done 2", c.ActionDone(2)),
         ("postmortem", c.Postmortem()),
         ("report 2026-11", c.Report("2026-11")),
@@ -98,7 +107,25 @@ def test_refusals_name_a_catalog_message(text: str, key: str) -> None:
     assert catalog().text(result.key, "ja", **result.params)
 
 
-WORDS = st.sampled_from([*SUBCOMMANDS, "--sev", "--lang", "--started", "ja", "en", "critical", "重大", "<@U1>", "=", "users=", "14:35", "-10m", "\u3000", "payload"])
+WORDS = st.sampled_from(
+    [
+        *SUBCOMMANDS,
+        "--sev",
+        "--lang",
+        "--started",
+        "ja",
+        "en",
+        "critical",
+        "重大",
+        "<@U1>",
+        "=",
+        "users=",
+        "14:35",
+        "-10m",
+        "\u3000",
+        "payload",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -114,5 +141,17 @@ def test_any_text_gives_a_command_or_a_catalog_refusal(text: str) -> None:
 def test_help_lists_every_subcommand_in_both_languages() -> None:
     for locale in ("en", "ja"):
         text = usage_text(locale)
-        for word in ("declare", "resolve", "sev", "commander", "impact", "update", "list", "timeline", "kb", "action", "report"):
+        for word in (
+            "declare",
+            "resolve",
+            "sev",
+            "commander",
+            "impact",
+            "update",
+            "list",
+            "timeline",
+            "kb",
+            "action",
+            "report",
+        ):
             assert f"/incident {word}" in text

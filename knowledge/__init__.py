@@ -1,0 +1,1 @@
+"""The knowledge base: entries, ingest, a bilingual index, ranking and learning."""

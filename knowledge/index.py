@@ -1,0 +1,109 @@
+"""BM25 over the bilingual tokens, vectorised with numpy, plus typo tolerance.
+
+Per-term BM25 contributions are computed once at build time, so a query is a handful of
+array additions: fast at 100k entries. Query words the index has never seen are expanded
+to vocabulary words one edit away (a deletion index), so "timout" still finds "timeout".
+Building is CPU-bound: callers run it in a thread.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from knowledge.entry import KbEntry
+from knowledge.tokenize import tokens
+
+K1, B = 1.2, 0.75
+CONCEPT_BOOST = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class TextHit:
+    doc: int
+    score: float
+    matched: tuple[str, ...]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class TextIndex:
+    def __init__(self, entries: Sequence[KbEntry]) -> None:
+        self.entries = list(entries)
+        docs: list[Counter[str]] = []
+        for entry in self.entries:
+            counts: Counter[str] = Counter()
+            for text, weight in entry.searchable():
+                for token in tokens(text):
+                    counts[token] += weight
+            docs.append(counts)
+        n = max(1, len(docs))
+        lengths = np.array([sum(c.values()) for c in docs] or [0.0], dtype=np.float32)
+        avg = float(lengths.mean()) or 1.0
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for doc, counts in enumerate(docs):
+            for token, tf in counts.items():
+                postings[token].append((doc, tf))
+        self._docs: dict[str, np.ndarray] = {}
+        self._weights: dict[str, np.ndarray] = {}
+        for token, plist in postings.items():
+            ids = np.fromiter((d for d, _ in plist), dtype=np.int32, count=len(plist))
+            tfs = np.fromiter((t for _, t in plist), dtype=np.float32, count=len(plist))
+            idf = math.log(1 + (n - len(plist) + 0.5) / (len(plist) + 0.5))
+            norm = K1 * (1 - B + B * lengths[ids] / avg)
+            weight = idf * tfs * (K1 + 1) / (tfs + norm)
+            if token.startswith("c:"):
+                weight *= CONCEPT_BOOST
+            self._docs[token] = ids
+            self._weights[token] = weight.astype(np.float32)
+        self._size = len(self.entries)
+        self._near: dict[str, set[str]] = defaultdict(set)
+        for token in self._docs:
+            if token.isascii() and token.isalpha() and len(token) >= 4:
+                for variant in _deletions(token):
+                    self._near[variant].add(token)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def _expand(self, token: str) -> list[str]:
+        if token in self._docs or not (token.isascii() and token.isalpha() and len(token) >= 4):
+            return [token]
+        # One edit away: a deleted, inserted, substituted or swapped character.
+        found = set(self._near.get(token, ())) | {w for v in _deletions(token) for w in (v,) if v in self._docs}
+        for variant in _deletions(token):
+            found |= self._near.get(variant, set())
+        return sorted(found)[:5] or [token]
+
+    def search(self, query: str, limit: int = 10) -> list[TextHit]:
+        if not self._size:
+            return []
+        scores = np.zeros(self._size, dtype=np.float32)
+        contributing: dict[int, list[str]] = {}
+        terms = Counter(tokens(query))
+        for token in terms:
+            for term in self._expand(token):
+                ids = self._docs.get(term)
+                if ids is None:
+                    continue
+                scores[ids] += self._weights[term] * (0.7 if term != token else 1.0)
+        k = min(limit, self._size)
+        top = np.argpartition(-scores, k - 1)[:k] if k < self._size else np.arange(self._size)
+        ranked = sorted((int(d) for d in top if scores[d] > 0), key=lambda d: -float(scores[d]))
+        query_terms = [t for token in terms for t in self._expand(token)]
+        hits = []
+        for doc in ranked:
+            matched = tuple(t for t in dict.fromkeys(query_terms) if t in self._docs and _contains(self._docs[t], doc))
+            hits.append(TextHit(doc, float(scores[doc]), matched))
+        return hits
+
+
+def _contains(ids: np.ndarray, doc: int) -> bool:
+    i = int(np.searchsorted(ids, doc))  # postings are in document order
+    return i < len(ids) and int(ids[i]) == doc

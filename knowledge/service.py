@@ -1,0 +1,121 @@
+"""The knowledge base at work: import, search, suggest during incidents, learn from feedback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from incident import events
+from incident.clock import Clock
+from incident.events import EventBus, IncidentEvent
+from incident.model import EntrySource, Incident
+from incident.ports import IncidentStore, NewEntry
+from knowledge.entry import KbEntry, updated_success_rate
+from knowledge.ingest import IngestReport, Source, plan_import
+from knowledge.rank import Hit, KnowledgeIndex, SearchContext
+
+SUGGEST_ON = ("hypothesis", "alert", "note")
+
+
+class KnowledgeStore(Protocol):
+    async def all(self) -> list[KbEntry]: ...
+
+    async def upsert(self, entries: Sequence[KbEntry], at: datetime) -> None: ...
+
+    async def set_success_rate(self, entry_id: str, rate: float) -> None: ...
+
+    async def success_rate(self, entry_id: str) -> float | None: ...
+
+
+class SuggestionPoster(Protocol):
+    async def post(self, incident: Incident, hits: Sequence[Hit], entries: Sequence[KbEntry]) -> None: ...
+
+
+class KnowledgeService:
+    def __init__(self, store: KnowledgeStore, incidents: IncidentStore, clock: Clock, *, threshold: float) -> None:
+        self.store = store
+        self.incidents = incidents
+        self.clock = clock
+        self.threshold = threshold
+        self.index = KnowledgeIndex([])
+        self.poster: SuggestionPoster | None = None
+        self._lock = asyncio.Lock()
+        self._bus: EventBus | None = None
+
+    async def load(self) -> None:
+        """Rebuild the in-memory index from storage, off the event loop."""
+        entries = await self.store.all()
+        self.index = await asyncio.to_thread(KnowledgeIndex.build, entries)
+
+    async def import_sources(self, sources: Sequence[Source]) -> IngestReport:
+        async with self._lock:
+            existing = {e.id: e for e in await self.store.all()}
+            report, upserts = plan_import(existing, sources)
+            if upserts:
+                await self.store.upsert(upserts, self.clock.now())
+                await self.load()
+        return report
+
+    async def save(self, entry: KbEntry) -> None:
+        async with self._lock:
+            await self.store.upsert([entry], self.clock.now())
+            await self.load()
+
+    def search(self, query: str, *, limit: int = 3, context: SearchContext | None = None, threshold: float = 0.0,
+               exclude: Sequence[str] = ()) -> list[Hit]:
+        return self.index.search(query, limit=limit, context=context, threshold=threshold, exclude=exclude)
+
+    async def feedback(self, incident_id: int, entry_id: str, helped: bool, actor: str) -> float | None:
+        old = await self.store.success_rate(entry_id)
+        if old is None:
+            return None
+        rate = updated_success_rate(old, helped)
+        await self.store.set_success_rate(entry_id, rate)
+        self.index.set_success_rate(entry_id, rate)
+        await self.incidents.add_entries(incident_id, [NewEntry(
+            kind="kb_feedback", text=entry_id, actor=actor, occurred_at=self.clock.now(), source=EntrySource.AUTOMATIC,
+            data={"entry_id": entry_id, "feedback": "helped" if helped else "not_relevant", "success_rate": rate},
+        )])
+        return rate
+
+    # -- surfacing during an incident ------------------------------------------------------------
+
+    def subscribe(self, bus: EventBus) -> None:
+        bus.subscribe(events.DECLARED, self._on_declared)
+        bus.subscribe(events.ENTRY_ADDED, self._on_entry)
+        self._bus = bus
+
+    async def _on_declared(self, event: IncidentEvent) -> None:
+        incident = event.incident
+        await self.suggest(incident, f"{incident.title} {incident.description}")
+
+    async def _on_entry(self, event: IncidentEvent) -> None:
+        if event.data.get("kind") in SUGGEST_ON and event.data.get("text"):
+            await self.suggest(event.incident, str(event.data["text"]))
+
+    async def suggest(self, incident: Incident, query: str, *, again: bool = False) -> list[Hit]:
+        """Post the best matches above the threshold; an entry is suggested once per incident
+        unless asked for explicitly (``again``)."""
+        if self.poster is None or not len(self.index):
+            return []
+        suggested = () if again else await self.suggested(incident.id)
+        context = SearchContext(incident.severity, tuple(incident.impact.services))
+        hits = self.search(query, context=context, threshold=self.threshold, exclude=suggested)
+        if not hits:
+            return []
+        entries = [e for h in hits if (e := self.index.entry(h.entry_id)) is not None]
+        await self.poster.post(incident, hits, entries)
+        now = self.clock.now()
+        await self.incidents.add_entries(incident.id, [
+            NewEntry(kind="kb_suggestion", text=h.title, actor=None, occurred_at=now, source=EntrySource.AUTOMATIC,
+                     data={"entry_id": h.entry_id, "title": h.title, "score": h.score, "why": list(h.why)})
+            for h in hits
+        ])
+        if self._bus is not None:
+            await self._bus.publish(IncidentEvent(events.ENTRY_ADDED, incident, None, {"kind": "kb_suggestion"}))
+        return hits
+
+    async def suggested(self, incident_id: int) -> list[str]:
+        return [str(e.data.get("entry_id")) for e in await self.incidents.entries(incident_id) if e.kind == "kb_suggestion"]

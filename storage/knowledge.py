@@ -1,0 +1,48 @@
+"""Knowledge-base rows: load all, upsert, and record learnt success rates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from knowledge.entry import KbEntry
+from storage.database import session_factory
+from storage.knowledge_tables import KbEntryRow
+
+
+class SqlKnowledgeStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._sessions = session_factory(engine)
+
+    async def all(self) -> list[KbEntry]:
+        async with self._sessions() as session:
+            rows = (await session.execute(select(KbEntryRow).order_by(KbEntryRow.id))).scalars()  # type: ignore[arg-type]
+            entries = []
+            for row in rows:
+                entry = KbEntry.from_dict(row.data)
+                entry.success_rate = row.success_rate
+                entries.append(entry)
+            return entries
+
+    async def upsert(self, entries: Sequence[KbEntry], at: datetime) -> None:
+        async with self._sessions() as session, session.begin():
+            for entry in entries:
+                row = await session.get(KbEntryRow, entry.id)
+                if row is None:
+                    session.add(KbEntryRow(id=entry.id, title=entry.title[:500], language=entry.language,
+                                           success_rate=entry.success_rate, data=entry.to_dict(), updated_at=at))
+                else:
+                    row.title, row.language, row.data, row.updated_at = entry.title[:500], entry.language, entry.to_dict(), at
+                    row.success_rate = entry.success_rate
+
+    async def set_success_rate(self, entry_id: str, rate: float) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.execute(update(KbEntryRow).where(KbEntryRow.id == entry_id).values(success_rate=rate))  # type: ignore[arg-type]
+
+    async def success_rate(self, entry_id: str) -> float | None:
+        async with self._sessions() as session:
+            row = await session.get(KbEntryRow, entry_id)
+        return row.success_rate if row else None
