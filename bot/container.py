@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
-
-import aiohttp
 
 from bot.config import ConfigError, Settings, TeamConfig
 from bot.escalation_wiring import build_escalation
@@ -20,30 +19,29 @@ from bot.scheduler import DeadlineScheduler
 from bot.tasks import BackgroundTasks
 from chat.directory import SlackDirectory
 from chat.gateway import SlackGateway, build_web_client
-from chat.live_timeline import LiveTimeline
 from chat.incident_channel import ChannelSettings, SlackIncidentChannel
-from escalation.engine import EscalationEngine
-from incident.clock import Clock
-from postmortem.service import PostmortemService
-from knowledge.service import KnowledgeService
-from storage.knowledge import SqlKnowledgeStore
 from chat.kb_cards import SlackSuggestionPoster
-from storage.postmortems import SqlPostmortemStore
-from timeline.coalesce import Coalescer
+from chat.live_timeline import LiveTimeline
+from escalation.engine import EscalationEngine
 from incident import events
+from incident.clock import Clock
 from incident.events import EventBus, IncidentEvent
-from knowledge.rank import DEFAULT_THRESHOLD as KB_THRESHOLD
 from incident.permissions import PermissionConfigError, Permissions
 from incident.reminders_service import NUDGE, ReminderService
 from incident.service import CHANNEL_RETRY, IncidentService
-from storage.deadlines import Deadline
 from incident.severity import DEFAULT_SCALE, SeverityScale
+from knowledge.rank import DEFAULT_THRESHOLD as KB_THRESHOLD
+from knowledge.service import KnowledgeService
+from postmortem.service import PostmortemService
 from storage.database import create_engine
-from storage.deadlines import SqlDeadlineStore
+from storage.deadlines import Deadline, SqlDeadlineStore
 from storage.incidents import SqlIncidentStore
-from storage.timeline import SqlTimelineStore
-from timeline.service import TimelineService
+from storage.knowledge import SqlKnowledgeStore
 from storage.migrate import upgrade
+from storage.postmortems import SqlPostmortemStore
+from storage.timeline import SqlTimelineStore
+from timeline.coalesce import Coalescer
+from timeline.service import TimelineService
 
 log = logging.getLogger(__name__)
 
@@ -209,8 +207,9 @@ def build_services(
         tasks=tasks,
         timeline=TimelineService(store, SqlTimelineStore(engine), clock, bus),
         live_timeline=LiveTimeline(gateway, store, tz=team.tz, locale=team.locale, clock=clock),
-        knowledge=KnowledgeService(SqlKnowledgeStore(engine), store, clock,
-                                   threshold=float(team.knowledge.get("threshold", KB_THRESHOLD))),
+        knowledge=KnowledgeService(
+            SqlKnowledgeStore(engine), store, clock, threshold=float(team.knowledge.get("threshold", KB_THRESHOLD))
+        ),
     )
     poster = SlackSuggestionPoster(gateway, team.locale)
     services.knowledge.poster = poster
@@ -222,11 +221,28 @@ def build_services(
     bus.subscribe(events.RESOLVED, offer_save)
     services.live_timeline.subscribe(bus)
     services.escalation = build_escalation(
-        team=team, scale=scale, engine_db=engine, incidents=store, timers=timers, gateway=gateway, clock=clock,
-        bus=bus, tasks=tasks, http=services.http, severity_label=severity_label,
+        team=team,
+        scale=scale,
+        engine_db=engine,
+        incidents=store,
+        timers=timers,
+        gateway=gateway,
+        clock=clock,
+        bus=bus,
+        tasks=tasks,
+        http=services.http,
+        severity_label=severity_label,
     )
     services.postmortem, services.postmortems, services.postmortem_later = build_postmortems(
-        team=team, engine_db=engine, store=store, timers=timers, gateway=gateway, directory=services.directory,
-        clock=clock, bus=bus, severity_label=severity_label, escalation=lambda: services.escalation,
+        team=team,
+        engine_db=engine,
+        store=store,
+        timers=timers,
+        gateway=gateway,
+        directory=services.directory,
+        clock=clock,
+        bus=bus,
+        severity_label=severity_label,
+        escalation=lambda: services.escalation,
     )
     return services

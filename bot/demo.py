@@ -19,7 +19,14 @@ from bot.transcript import Transcript
 DEMO_ROSTER = {
     "levels": {
         "level1": {"members": ["U0BOB"]},
-        "level2": {"rotation": {"every": "weekly", "handoff": "mon 10:00", "members": ["U0DAVE", "U0ERIN"], "start": "2026-11-16"}},
+        "level2": {
+            "rotation": {
+                "every": "weekly",
+                "handoff": "mon 10:00",
+                "members": ["U0DAVE", "U0ERIN"],
+                "start": "2026-11-16",
+            }
+        },
         "level3": {"members": ["U0FRANK"]},
     }
 }
@@ -93,11 +100,19 @@ async def _nobody_answers(stack: LocalStack, state: DemoState) -> None:
 
 async def _acknowledge(stack: LocalStack, state: DemoState) -> None:
     _say("dave presses Acknowledge in the page DM")
-    dm = next(c.args["channel"] for c in reversed(stack.fake.calls_to("chat.postMessage"))
-              if str(c.args.get("channel", "")).startswith("D") and "page_ack" in str(c.args.get("blocks")))
+    dm = next(
+        c.args["channel"]
+        for c in reversed(stack.fake.calls_to("chat.postMessage"))
+        if str(c.args.get("channel", "")).startswith("D") and "page_ack" in str(c.args.get("blocks"))
+    )
     page = next(m for m in reversed(stack.fake.messages(dm)) if "page_ack" in str(m.blocks))
-    click = stack.sender.block_actions("page_ack", str((await stack.services.store.list_open())[0].id), user_id="U0DAVE",
-                                       channel_id=dm, message_ts=page.ts)
+    click = stack.sender.block_actions(
+        "page_ack",
+        str((await stack.services.store.list_open())[0].id),
+        user_id="U0DAVE",
+        channel_id=dm,
+        message_ts=page.ts,
+    )
     await stack.sender.interactivity(click)
     await stack.settle()
 
@@ -107,13 +122,19 @@ async def _work_the_incident(stack: LocalStack, state: DemoState) -> None:
     await _cmd(stack, state, "dave", "hypothesis DB connection pool exhausted after the 14:20 config push", minutes=3)
     assert state.channel is not None
     _say("bob posts a graph; carol reacts with :pushpin: to put it on the timeline")
-    ts = stack.fake.add_message(state.channel, "U0BOB", "pool at 200/200 connections since 14:21 (see graph)",
-                                files=[{"id": "F0GRAPH", "name": "db-pool.png", "permalink": "https://files.example/db-pool.png"}])
+    ts = stack.fake.add_message(
+        state.channel,
+        "U0BOB",
+        "pool at 200/200 connections since 14:21 (see graph)",
+        files=[{"id": "F0GRAPH", "name": "db-pool.png", "permalink": "https://files.example/db-pool.png"}],
+    )
     await stack.sender.event(stack.sender.reaction_added("U0CAROL", "pushpin", state.channel, ts, "U0BOB"))
     await stack.settle()
     _flush(stack, state)
     await _cmd(stack, state, "dave", "rootcause config push halved the pool size", minutes=5)
-    await _cmd(stack, state, "alice", "impact users=10000 tps=50 revenue_per_txn=10 services=checkout,payments", minutes=1)
+    await _cmd(
+        stack, state, "alice", "impact users=10000 tps=50 revenue_per_txn=10 services=checkout,payments", minutes=1
+    )
     await _cmd(stack, state, "alice", "update Config rolled back; error rate falling", minutes=4)
     await _cmd(stack, state, "dave", "mitigated rolled back config push 2026.11.22-3", minutes=5)
     await _cmd(stack, state, "alice", "action add short Alert on DB pool saturation <@U0DAVE|dave>", minutes=2)

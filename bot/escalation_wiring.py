@@ -39,16 +39,27 @@ def _outgoing(raw: dict[str, Any]) -> OutgoingPagers:
                     PagerDutyTarget(SecretStr(str(target["routing_key"])), str(target.get("url", EVENTS_URL)))
                 )
             elif kind == "webhook" and target.get("url") and target.get("secret"):
-                by_level.setdefault(level, []).append(WebhookTarget(str(target["url"]), SecretStr(str(target["secret"]))))
+                by_level.setdefault(level, []).append(
+                    WebhookTarget(str(target["url"]), SecretStr(str(target["secret"])))
+                )
             else:
                 raise ConfigError(where, "type pagerduty (routing_key) or webhook (url, secret)")
     return OutgoingPagers(by_level)
 
 
 def build_escalation(
-    *, team: TeamConfig, scale: SeverityScale, engine_db: Any, incidents: SqlIncidentStore, timers: DeadlineScheduler,
-    gateway: SlackGateway, clock: Clock, bus: EventBus, tasks: BackgroundTasks,
-    http: Callable[[], aiohttp.ClientSession], severity_label: Callable[[str, str], str],
+    *,
+    team: TeamConfig,
+    scale: SeverityScale,
+    engine_db: Any,
+    incidents: SqlIncidentStore,
+    timers: DeadlineScheduler,
+    gateway: SlackGateway,
+    clock: Clock,
+    bus: EventBus,
+    tasks: BackgroundTasks,
+    http: Callable[[], aiohttp.ClientSession],
+    severity_label: Callable[[str, str], str],
 ) -> EscalationEngine | None:
     """None when the team has no roster: declarations then stay in the channel, unpaged."""
     if team.roster is None:
@@ -60,12 +71,23 @@ def build_escalation(
         setting, _, reason = str(exc).partition(": ")
         raise ConfigError(setting, reason) from None
     pager = SlackPager(
-        gateway, tz=team.tz, locale=team.locale, severity_label=severity_label, outgoing=_outgoing(team.pagers),
-        spawn=lambda work: tasks.spawn(work, name="outgoing-pager"), http=http,
+        gateway,
+        tz=team.tz,
+        locale=team.locale,
+        severity_label=severity_label,
+        outgoing=_outgoing(team.pagers),
+        spawn=lambda work: tasks.spawn(work, name="outgoing-pager"),
+        http=http,
     )
     engine = EscalationEngine(
-        store=SqlEscalationStore(engine_db), incidents=incidents, timers=timers, pager=pager,
-        roster=roster, policy=policy, clock=clock, bus=bus,
+        store=SqlEscalationStore(engine_db),
+        incidents=incidents,
+        timers=timers,
+        pager=pager,
+        roster=roster,
+        policy=policy,
+        clock=clock,
+        bus=bus,
     )
     engine.subscribe(bus)
 

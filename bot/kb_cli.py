@@ -35,7 +35,10 @@ async def kb_import(settings: Settings, path: Path) -> int:
         report = await service.import_sources(read_sources(path))
     finally:
         await engine.dispose()  # type: ignore[attr-defined]
-    print(f"added {len(report.added)}, changed {len(report.changed)}, unchanged {len(report.unchanged)}, rejected {len(report.rejected)}")
+    print(
+        f"added {len(report.added)}, changed {len(report.changed)}, "
+        f"unchanged {len(report.unchanged)}, rejected {len(report.rejected)}"
+    )
     for entry_id in report.added:
         print(f"  + {entry_id}")
     for entry_id in report.changed:
@@ -54,8 +57,12 @@ async def kb_search(settings: Settings, query: str, *, limit: int, as_json: bool
         await engine.dispose()  # type: ignore[attr-defined]
     for rank, hit in enumerate(hits, start=1):
         if as_json:
-            print(json.dumps({"rank": rank, "id": hit.entry_id, "title": hit.title, "score": hit.score, "why": list(hit.why)},
-                             ensure_ascii=False))
+            print(
+                json.dumps(
+                    {"rank": rank, "id": hit.entry_id, "title": hit.title, "score": hit.score, "why": list(hit.why)},
+                    ensure_ascii=False,
+                )
+            )
         else:
             print(f"{rank}. {hit.entry_id}  {hit.title}  (score {hit.score:.2f}; matched {', '.join(hit.why)})")
     return 0

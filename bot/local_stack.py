@@ -88,8 +88,6 @@ async def start_local_stack(
             "DATABASE_URL": database_url,
         }
     )
-    bot = await start_bot(
-        settings, team or TeamConfig(), clock, host="127.0.0.1", port=0, drive_wall_clock=False
-    )
+    bot = await start_bot(settings, team or TeamConfig(), clock, host="127.0.0.1", port=0, drive_wall_clock=False)
     sender = SlackSender(bot.events_url, SIGNING_SECRET, fake=fake)
     return LocalStack(fake=fake, bot=bot, sender=sender, clock=clock)

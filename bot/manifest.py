@@ -6,7 +6,6 @@ from typing import Any
 
 import yaml
 
-
 SUBSCRIBED_EVENTS: tuple[str, ...] = (
     "app_mention",
     "member_joined_channel",
@@ -54,8 +53,7 @@ def manifest(request_url: str = "https://hikeshi.example.com/slack/events") -> d
                 for c, d, u in SLASH_COMMANDS
             ],
             "shortcuts": [
-                {"name": n, "type": kind, "callback_id": cb, "description": d}
-                for kind, n, cb, d in SHORTCUTS
+                {"name": n, "type": kind, "callback_id": cb, "description": d} for kind, n, cb, d in SHORTCUTS
             ],
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},

@@ -33,13 +33,22 @@ def _settings(team: TeamConfig) -> PostmortemSettings:
         target = Decimal(str(raw.get("sla_target", "99.9")))
     except (DurationError, ArithmeticError) as exc:
         raise ConfigError("postmortem", str(exc)) from None
-    return PostmortemSettings(tz=team.tz, locale=team.locale, sla_target=target, review_within=review,
-                              customer_report_within=customer)
+    return PostmortemSettings(
+        tz=team.tz, locale=team.locale, sla_target=target, review_within=review, customer_report_within=customer
+    )
 
 
 def build_postmortems(
-    *, team: TeamConfig, engine_db: object, store: SqlIncidentStore, timers: DeadlineScheduler, gateway: SlackGateway,
-    directory: SlackDirectory, clock: Clock, bus: EventBus, severity_label: Callable[[str, str], str],
+    *,
+    team: TeamConfig,
+    engine_db: object,
+    store: SqlIncidentStore,
+    timers: DeadlineScheduler,
+    gateway: SlackGateway,
+    directory: SlackDirectory,
+    clock: Clock,
+    bus: EventBus,
+    severity_label: Callable[[str, str], str],
     escalation: Callable[[], EscalationEngine | None],
 ) -> tuple[PostmortemService, SqlPostmortemStore, Coalescer[int]]:
     postmortems = SqlPostmortemStore(engine_db)  # type: ignore[arg-type]
@@ -51,12 +60,21 @@ def build_postmortems(
         engine = escalation()
         if engine is None:
             return []
-        return [PageSummary(p.target, p.kind, p.reason, tuple(p.user_ids), p.paged_at, p.acked_by, p.acked_at)
-                for p in await engine.store.pages(incident_id)]
+        return [
+            PageSummary(p.target, p.kind, p.reason, tuple(p.user_ids), p.paged_at, p.acked_by, p.acked_at)
+            for p in await engine.store.pages(incident_id)
+        ]
 
     service = PostmortemService(
-        store=store, postmortems=postmortems, publisher=SlackPostmortemPublisher(gateway, team.tz, team.locale),
-        timers=timers, clock=clock, settings=_settings(team), severity_label=severity_label, names=names, pages=pages,
+        store=store,
+        postmortems=postmortems,
+        publisher=SlackPostmortemPublisher(gateway, team.tz, team.locale),
+        timers=timers,
+        clock=clock,
+        settings=_settings(team),
+        severity_label=severity_label,
+        names=names,
+        pages=pages,
     )
     service.subscribe(bus)
 

@@ -20,17 +20,33 @@ async def month_report(services: Services, month: str, locale: str) -> bytes:
         def texts(kind: str, entries=entries) -> str:  # type: ignore[no-untyped-def]
             return "; ".join(e.text for e in entries if e.kind == kind and e.text)
 
-        rows.append(ReportIncident(
-            ref=str(incident.ref), title=incident.title, severity=incident.severity, services=tuple(incident.impact.services),
-            started_at=incident.started_at, acknowledged_at=incident.acknowledged_at, mitigated_at=incident.mitigated_at,
-            resolved_at=incident.resolved_at, response_target=level.response_target if level else None,
-            impact=describe_impact(incident), cause=texts("root_cause"), response=texts("mitigation") or incident.resolution_summary,
-            prevention="; ".join(a.text for a in actions),
-        ))
+        rows.append(
+            ReportIncident(
+                ref=str(incident.ref),
+                title=incident.title,
+                severity=incident.severity,
+                services=tuple(incident.impact.services),
+                started_at=incident.started_at,
+                acknowledged_at=incident.acknowledged_at,
+                mitigated_at=incident.mitigated_at,
+                resolved_at=incident.resolved_at,
+                response_target=level.response_target if level else None,
+                impact=describe_impact(incident),
+                cause=texts("root_cause"),
+                response=texts("mitigation") or incident.resolution_summary,
+                prevention="; ".join(a.text for a in actions),
+            )
+        )
     slo = {str(k): float(v.get("slo", 99.9)) for k, v in services.team.services.items()}
     for row in rows:
         for service in row.services:
             slo.setdefault(service, 99.9)
     return await asyncio.to_thread(
-        build_month_report, rows, month, services_slo=slo, severities=services.scale.keys(), tz=services.team.tz, locale=locale
+        build_month_report,
+        rows,
+        month,
+        services_slo=slo,
+        severities=services.scale.keys(),
+        tz=services.team.tz,
+        locale=locale,
     )

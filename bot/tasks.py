@@ -40,7 +40,7 @@ class BackgroundTasks:
         deadline = None if timeout is None else loop.time() + timeout
         while self._tasks:
             remaining = None if deadline is None else max(0.0, deadline - loop.time())
-            done, pending = await asyncio.wait(set(self._tasks), timeout=remaining)
+            _, pending = await asyncio.wait(set(self._tasks), timeout=remaining)
             if pending and deadline is not None and loop.time() >= deadline:
                 for task in pending:
                     task.cancel()

@@ -25,15 +25,15 @@ def declare_view(
     locale: str, severities: Sequence[tuple[str, str]], default: str, *, channel_id: str = ""
 ) -> dict[str, Any]:
     """``severities`` are (key, label) pairs in the scale's order."""
-    options = [
-        {"text": {"type": "plain_text", "text": label[:75]}, "value": key} for key, label in severities
-    ]
+    options = [{"text": {"type": "plain_text", "text": label[:75]}, "value": key} for key, label in severities]
     initial = next((o for o in options if o["value"] == default), options[0] if options else None)
     severity_select: dict[str, Any] = {"type": "static_select", "action_id": "value", "options": options}
     if initial:
         severity_select["initial_option"] = initial
 
-    def text_input(block_id: str, label_key: str, *, multiline: bool = False, optional: bool = False, hint: str | None = None) -> dict[str, Any]:
+    def text_input(
+        block_id: str, label_key: str, *, multiline: bool = False, optional: bool = False, hint: str | None = None
+    ) -> dict[str, Any]:
         block: dict[str, Any] = {
             "type": "input",
             "block_id": block_id,

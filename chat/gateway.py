@@ -56,9 +56,7 @@ class SlackGateway:
         wanted = [u for u in dict.fromkeys(users) if u]
         for start in range(0, len(wanted), 100):  # Slack takes at most 100 ids per call
             try:
-                await self._call(
-                    "conversations.invite", channel=channel, users=",".join(wanted[start : start + 100])
-                )
+                await self._call("conversations.invite", channel=channel, users=",".join(wanted[start : start + 100]))
             except ChatError as exc:
                 if exc.code not in ("already_in_channel", "cant_invite_self"):
                     raise
@@ -86,7 +84,9 @@ class SlackGateway:
             if exc.code != "already_pinned":
                 raise
 
-    async def post_ephemeral(self, channel: str, user: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+    async def post_ephemeral(
+        self, channel: str, user: str, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> None:
         args: dict[str, Any] = {"channel": channel, "user": user, "text": text}
         if blocks:
             args["blocks"] = blocks
@@ -134,7 +134,9 @@ class SlackGateway:
         data = await self._call("conversations.open", users=user)
         return str(data["channel"]["id"])
 
-    async def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str | None = None) -> str:
+    async def upload_file(
+        self, channel: str, filename: str, content: bytes, title: str, comment: str | None = None
+    ) -> str:
         """Slack's upload flow: get an upload URL, POST the bytes there, complete into the channel."""
         data = await self._call("files.getUploadURLExternal", filename=filename, length=len(content))
         url, file_id = data["upload_url"], data["file_id"]
@@ -153,7 +155,9 @@ class SlackGateway:
         await self._call("files.completeUploadExternal", **args)
         return str(file_id)
 
-    async def respond(self, response_url: str, text: str, *, blocks: list[dict[str, Any]] | None = None, in_channel: bool = False) -> None:
+    async def respond(
+        self, response_url: str, text: str, *, blocks: list[dict[str, Any]] | None = None, in_channel: bool = False
+    ) -> None:
         """Answer a slash command through its response_url (ephemeral unless in_channel)."""
         body: dict[str, Any] = {"text": text, "response_type": "in_channel" if in_channel else "ephemeral"}
         if blocks:

@@ -124,9 +124,7 @@ class SlackIncidentChannel:
             )
         await self.gateway.post(incident.channel_id, text, blocks)
 
-    async def notify(
-        self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False
-    ) -> None:
+    async def notify(self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False) -> None:
         text = t(key, self._locale(incident), **params)
         if incident.channel_id:
             await self.gateway.post(incident.channel_id, text)

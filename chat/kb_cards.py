@@ -22,24 +22,64 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def cards(incident: Incident, hits: Sequence[Hit], entries: Sequence[KbEntry], locale: str) -> tuple[str, list[dict[str, Any]]]:
+def cards(
+    incident: Incident, hits: Sequence[Hit], entries: Sequence[KbEntry], locale: str
+) -> tuple[str, list[dict[str, Any]]]:
     blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": t("knowledge.suggest_header", locale, ref=str(incident.ref))}}
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": t("knowledge.suggest_header", locale, ref=str(incident.ref))},
+        }
     ]
     for hit, entry in zip(hits, entries, strict=True):
         steps = (entry.diagnosis or entry.resolution)[:2]
         link = next((link for link in entry.links if link.startswith("http")), None)
-        lines = [f"*{_clip(entry.title, 200)}*" + (f"  <{link}|{t('knowledge.open', locale)}>" if link else f"  `{entry.id}`")]
+        lines = [
+            f"*{_clip(entry.title, 200)}*"
+            + (f"  <{link}|{t('knowledge.open', locale)}>" if link else f"  `{entry.id}`")
+        ]
         if steps:
             lines.append(t("knowledge.first_steps", locale) + "\n" + "\n".join(f"• {_clip(s, 300)}" for s in steps))
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _clip("\n".join(lines), 2900)}})
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(
-            t("knowledge.why", locale, terms=", ".join(hit.why) or "—", rate=f"{entry.success_rate:.0%}"), 2900)}]})
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": _clip(
+                            t(
+                                "knowledge.why",
+                                locale,
+                                terms=", ".join(hit.why) or "—",
+                                rate=f"{entry.success_rate:.0%}",
+                            ),
+                            2900,
+                        ),
+                    }
+                ],
+            }
+        )
         value = json.dumps({"incident": incident.id, "entry": entry.id})
-        blocks.append({"type": "actions", "elements": [
-            {"type": "button", "action_id": HELPED, "value": value, "text": {"type": "plain_text", "text": t("knowledge.helped", locale)}},
-            {"type": "button", "action_id": NOT_RELEVANT, "value": value, "text": {"type": "plain_text", "text": t("knowledge.not_relevant", locale)}},
-        ]})
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": HELPED,
+                        "value": value,
+                        "text": {"type": "plain_text", "text": t("knowledge.helped", locale)},
+                    },
+                    {
+                        "type": "button",
+                        "action_id": NOT_RELEVANT,
+                        "value": value,
+                        "text": {"type": "plain_text", "text": t("knowledge.not_relevant", locale)},
+                    },
+                ],
+            }
+        )
     text = t("knowledge.suggest_fallback", locale, ref=str(incident.ref), titles=", ".join(h.title for h in hits))
     return _clip(text, 3000), blocks
 
@@ -59,21 +99,44 @@ class SlackSuggestionPoster:
             return
         locale = incident.locale or self.locale
         text = t("knowledge.offer_save", locale, ref=str(incident.ref))
-        await self.gateway.post(incident.channel_id, text, [
-            {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-            {"type": "actions", "elements": [{"type": "button", "action_id": SAVE_BUTTON, "value": str(incident.id),
-                                              "text": {"type": "plain_text", "text": t("knowledge.save_button", locale)}}]},
-        ])
+        await self.gateway.post(
+            incident.channel_id,
+            text,
+            [
+                {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "action_id": SAVE_BUTTON,
+                            "value": str(incident.id),
+                            "text": {"type": "plain_text", "text": t("knowledge.save_button", locale)},
+                        }
+                    ],
+                },
+            ],
+        )
 
 
 def save_view(locale: str, incident_id: int, draft: KbEntry) -> dict[str, Any]:
     def field(block_id: str, label: str, value: str, multiline: bool = True) -> dict[str, Any]:
-        return {"type": "input", "block_id": block_id, "label": {"type": "plain_text", "text": t(label, locale)},
-                "element": {"type": "plain_text_input", "action_id": "value", "multiline": multiline,
-                            "initial_value": _clip(value, 2900)}}
+        return {
+            "type": "input",
+            "block_id": block_id,
+            "label": {"type": "plain_text", "text": t(label, locale)},
+            "element": {
+                "type": "plain_text_input",
+                "action_id": "value",
+                "multiline": multiline,
+                "initial_value": _clip(value, 2900),
+            },
+        }
 
     return {
-        "type": "modal", "callback_id": SAVE_VIEW, "private_metadata": json.dumps({"incident": incident_id, "id": draft.id}),
+        "type": "modal",
+        "callback_id": SAVE_VIEW,
+        "private_metadata": json.dumps({"incident": incident_id, "id": draft.id}),
         "title": {"type": "plain_text", "text": t("knowledge.save_title", locale)[:24]},
         "submit": {"type": "plain_text", "text": t("knowledge.save_submit", locale)},
         "blocks": [

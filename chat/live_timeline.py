@@ -19,8 +19,16 @@ log = logging.getLogger(__name__)
 
 
 class LiveTimeline:
-    def __init__(self, gateway: SlackGateway, store: IncidentStore, *, tz: ZoneInfo, locale: str, clock: Clock,
-                 interval: timedelta = timedelta(seconds=2)) -> None:
+    def __init__(
+        self,
+        gateway: SlackGateway,
+        store: IncidentStore,
+        *,
+        tz: ZoneInfo,
+        locale: str,
+        clock: Clock,
+        interval: timedelta = timedelta(seconds=2),
+    ) -> None:
         self.gateway = gateway
         self.store = store
         self.tz = tz

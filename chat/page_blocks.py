@@ -13,10 +13,17 @@ ACK_BUTTON = "page_ack"
 ESCALATE_BUTTON = "page_escalate"
 
 
-def page_blocks(incident: Incident, *, severity: str, minutes: int, target: str, locale: str, fyi: bool) -> tuple[str, list[dict[str, Any]]]:
+def page_blocks(
+    incident: Incident, *, severity: str, minutes: int, target: str, locale: str, fyi: bool
+) -> tuple[str, list[dict[str, Any]]]:
     key = "paging.fyi" if fyi else "paging.page"
     text = t(key, locale, ref=str(incident.ref), title=incident.title, severity=severity, target=target)
-    detail = t("paging.detail", locale, minutes=str(minutes), channel=f"<#{incident.channel_id}>" if incident.channel_id else "—")
+    detail = t(
+        "paging.detail",
+        locale,
+        minutes=str(minutes),
+        channel=f"<#{incident.channel_id}>" if incident.channel_id else "—",
+    )
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": detail}]},
@@ -27,10 +34,20 @@ def page_blocks(incident: Incident, *, severity: str, minutes: int, target: str,
                 "type": "actions",
                 "block_id": "page_actions",
                 "elements": [
-                    {"type": "button", "style": "primary", "action_id": ACK_BUTTON, "value": str(incident.id),
-                     "text": {"type": "plain_text", "text": t("paging.ack_button", locale)}},
-                    {"type": "button", "style": "danger", "action_id": ESCALATE_BUTTON, "value": str(incident.id),
-                     "text": {"type": "plain_text", "text": t("paging.escalate_button", locale)}},
+                    {
+                        "type": "button",
+                        "style": "primary",
+                        "action_id": ACK_BUTTON,
+                        "value": str(incident.id),
+                        "text": {"type": "plain_text", "text": t("paging.ack_button", locale)},
+                    },
+                    {
+                        "type": "button",
+                        "style": "danger",
+                        "action_id": ESCALATE_BUTTON,
+                        "value": str(incident.id),
+                        "text": {"type": "plain_text", "text": t("paging.escalate_button", locale)},
+                    },
                 ],
             }
         )

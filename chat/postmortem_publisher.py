@@ -23,13 +23,25 @@ class SlackPostmortemPublisher:
         if not incident.channel_id:
             return
         impact = pm.impact
-        text = t("postmortem.summary_posted", pm.locale, version=str(pm.version), ref=str(incident.ref),
-                 duration=plain(impact.duration_minutes), availability=plain(impact.availability),
-                 entries=str(len([e for e in pm.entries if not e.deleted])))
-        await self.gateway.post(incident.channel_id, text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
+        text = t(
+            "postmortem.summary_posted",
+            pm.locale,
+            version=str(pm.version),
+            ref=str(incident.ref),
+            duration=plain(impact.duration_minutes),
+            availability=plain(impact.availability),
+            entries=str(len([e for e in pm.entries if not e.deleted])),
+        )
+        await self.gateway.post(
+            incident.channel_id, text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+        )
         stem = f"{incident.ref}-postmortem" + (f"-v{pm.version}" if pm.version > 1 else "")
-        await self.gateway.upload_file(incident.channel_id, f"{stem}.md", markdown.encode("utf-8"), f"{incident.ref} postmortem (Markdown)")
-        await self.gateway.upload_file(incident.channel_id, f"{stem}.xlsx", workbook, f"{incident.ref} postmortem (Excel)")
+        await self.gateway.upload_file(
+            incident.channel_id, f"{stem}.md", markdown.encode("utf-8"), f"{incident.ref} postmortem (Markdown)"
+        )
+        await self.gateway.upload_file(
+            incident.channel_id, f"{stem}.xlsx", workbook, f"{incident.ref} postmortem (Excel)"
+        )
 
     async def remind(self, incident: Incident, key: str, due: datetime) -> None:
         locale = incident.locale or self.locale

@@ -35,8 +35,17 @@ class OutgoingPagers:
 
 
 class SlackPager:
-    def __init__(self, gateway: SlackGateway, *, tz: ZoneInfo, locale: str, severity_label: Callable[[str, str], str],
-                 outgoing: OutgoingPagers, spawn: Spawn, http: Callable[[], aiohttp.ClientSession]) -> None:
+    def __init__(
+        self,
+        gateway: SlackGateway,
+        *,
+        tz: ZoneInfo,
+        locale: str,
+        severity_label: Callable[[str, str], str],
+        outgoing: OutgoingPagers,
+        spawn: Spawn,
+        http: Callable[[], aiohttp.ClientSession],
+    ) -> None:
         self.gateway = gateway
         self.tz = tz
         self.locale = locale
@@ -52,8 +61,12 @@ class SlackPager:
         locale = self._locale(incident)
         fyi = page.kind == "fyi"
         text, blocks = page_blocks(
-            incident, severity=self.severity_label(incident.severity, locale), minutes=since_declared_minutes,
-            target=page.target, locale=locale, fyi=fyi,
+            incident,
+            severity=self.severity_label(incident.severity, locale),
+            minutes=since_declared_minutes,
+            target=page.target,
+            locale=locale,
+            fyi=fyi,
         )
         messages: list[dict[str, str]] = []
         for user in page.user_ids:
@@ -67,7 +80,10 @@ class SlackPager:
             try:
                 await self.gateway.invite(incident.channel_id, page.user_ids)
                 mention = " ".join(f"<@{u}>" for u in page.user_ids)
-                await self.gateway.post(incident.channel_id, t("paging.in_channel", locale, users=mention, target=page.target, ref=str(incident.ref)))
+                await self.gateway.post(
+                    incident.channel_id,
+                    t("paging.in_channel", locale, users=mention, target=page.target, ref=str(incident.ref)),
+                )
             except ChatError as exc:
                 log.warning("channel notice for %s failed: %s", incident.ref, exc.code)
         if not fyi:
@@ -76,7 +92,9 @@ class SlackPager:
 
     async def mention_here(self, incident: Incident) -> None:
         if incident.channel_id:
-            await self.gateway.post(incident.channel_id, t("paging.here", self._locale(incident), ref=str(incident.ref)))
+            await self.gateway.post(
+                incident.channel_id, t("paging.here", self._locale(incident), ref=str(incident.ref))
+            )
 
     async def acknowledged(self, incident: Incident, user_id: str, at: datetime, pages: Sequence[PageRecord]) -> None:
         locale = self._locale(incident)
@@ -84,15 +102,22 @@ class SlackPager:
             for message in page.messages:
                 try:
                     await self.gateway.update(
-                        message["channel"], message["ts"], message.get("text", ""),
-                        acknowledged_blocks(message.get("text", ""), user_id=user_id, at_text=when(at, self.tz), locale=locale),
+                        message["channel"],
+                        message["ts"],
+                        message.get("text", ""),
+                        acknowledged_blocks(
+                            message.get("text", ""), user_id=user_id, at_text=when(at, self.tz), locale=locale
+                        ),
                     )
                 except ChatError as exc:
                     log.warning("updating a page DM failed: %s", exc.code)
             if page.kind == "page":
                 self._outgoing(incident, page.target, "acknowledge", at)
         if incident.channel_id:
-            await self.gateway.post(incident.channel_id, t("paging.acknowledged_in_channel", locale, user=f"<@{user_id}>", ref=str(incident.ref)))
+            await self.gateway.post(
+                incident.channel_id,
+                t("paging.acknowledged_in_channel", locale, user=f"<@{user_id}>", ref=str(incident.ref)),
+            )
 
     async def resolved(self, incident: Incident, pages: Sequence[PageRecord]) -> None:
         for target in {p.target for p in pages if p.kind == "page"}:
@@ -102,16 +127,37 @@ class SlackPager:
         for target in self.outgoing.by_level.get(level, ()):
             self.spawn(self._send(target, incident, level, action, at))
 
-    async def _send(self, target: pagerduty.PagerDutyTarget | webhook.WebhookTarget, incident: Incident, level: str, action: str, at: datetime) -> None:
+    async def _send(
+        self,
+        target: pagerduty.PagerDutyTarget | webhook.WebhookTarget,
+        incident: Incident,
+        level: str,
+        action: str,
+        at: datetime,
+    ) -> None:
         link = f"slack://channel?id={incident.channel_id}" if incident.channel_id else None
         session = self.http()
         if isinstance(target, pagerduty.PagerDutyTarget):
-            body = pagerduty.event_body(target, action, incident_ref=str(incident.ref), level=level, title=incident.title,
-                                        severity=incident.severity, at=at, link=link)
+            body = pagerduty.event_body(
+                target,
+                action,
+                incident_ref=str(incident.ref),
+                level=level,
+                title=incident.title,
+                severity=incident.severity,
+                at=at,
+                link=link,
+            )
             await pagerduty.send(session, target, body)
             return
         payload = {
-            "event": action, "incident": str(incident.ref), "title": incident.title, "severity": incident.severity,
-            "level": level, "channel": incident.channel_id, "status": incident.status.value, "at": at.isoformat(),
+            "event": action,
+            "incident": str(incident.ref),
+            "title": incident.title,
+            "severity": incident.severity,
+            "level": level,
+            "channel": incident.channel_id,
+            "status": incident.status.value,
+            "at": at.isoformat(),
         }
         await webhook.send(session, target, payload)

@@ -55,9 +55,7 @@ def render_summary(
         {"type": "header", "text": {"type": "plain_text", "text": header[:150], "emoji": True}},
         {
             "type": "section",
-            "fields": [
-                {"type": "mrkdwn", "text": f"*{label}*\n{value}"[:2000]} for label, value in fields[:10]
-            ],
+            "fields": [{"type": "mrkdwn", "text": f"*{label}*\n{value}"[:2000]} for label, value in fields[:10]],
         },
     ]
     if incident.description:

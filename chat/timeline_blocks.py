@@ -30,7 +30,8 @@ def _clip(text: str, limit: int) -> str:
 
 
 def entry_line(n: int, entry: TimelineEntry, *, locale: str, tz: ZoneInfo, limit: int = MAX_TEXT) -> str:
-    when = f"<!date^{int(entry.occurred_at.timestamp())}^{{time}}|{local_text(entry.occurred_at, tz, with_zone=False)[-5:]}>"
+    fallback = local_text(entry.occurred_at, tz, with_zone=False)[-5:]
+    when = f"<!date^{int(entry.occurred_at.timestamp())}^{{time}}|{fallback}>"
     parts = [f"*{n}.* {emoji(entry.kind)} {when} *{kind_label(entry.kind, locale)}*"]
     if entry.text:
         parts.append("— " + entry.text)
@@ -46,16 +47,22 @@ def entry_line(n: int, entry: TimelineEntry, *, locale: str, tz: ZoneInfo, limit
     return _clip(" ".join(parts), limit)
 
 
-def render_live_view(incident: Incident, entries: Sequence[TimelineEntry], *, locale: str, tz: ZoneInfo) -> tuple[str, list[dict[str, Any]]]:
+def render_live_view(
+    incident: Incident, entries: Sequence[TimelineEntry], *, locale: str, tz: ZoneInfo
+) -> tuple[str, list[dict[str, Any]]]:
     rows = numbered(entries)
     shown = rows[-LIVE_ENTRIES:]
     older = len(rows) - len(shown)
     header = _clip(t("timeline.live_header", locale, ref=str(incident.ref)), 150)
     blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": header}}]
     if older:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t("timeline.older", locale, count=str(older))}]})
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": t("timeline.older", locale, count=str(older))}]}
+        )
     for n, entry in shown:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": entry_line(n, entry, locale=locale, tz=tz)}})
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": entry_line(n, entry, locale=locale, tz=tz)}}
+        )
     if not rows:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": t("timeline.empty", locale)}})
     fallback = t("timeline.live_fallback", locale, ref=str(incident.ref), count=str(len(rows)))

@@ -124,7 +124,9 @@ class EscalationEngine:
         log.error("escalation for incident %s kept changing under us", incident_id)
         return []
 
-    async def _perform(self, state: EscalationState, actions: list[planner.Action], now: datetime, actor: str | None) -> None:
+    async def _perform(
+        self, state: EscalationState, actions: list[planner.Action], now: datetime, actor: str | None
+    ) -> None:
         incident = await self.incidents.get(state.incident_id)
         if incident is None:
             return
@@ -132,12 +134,21 @@ class EscalationEngine:
             if isinstance(action, CancelAll):
                 await self.timers.cancel_prefix(f"esc:{state.incident_id}:")
             elif isinstance(action, Arm):
-                await self.timers.arm(action.key, DEADLINE, action.due_at, {
-                    "incident_id": state.incident_id, "kind": action.kind, "step": action.step,
-                    "generation": state.generation,
-                })
+                await self.timers.arm(
+                    action.key,
+                    DEADLINE,
+                    action.due_at,
+                    {
+                        "incident_id": state.incident_id,
+                        "kind": action.kind,
+                        "step": action.step,
+                        "generation": state.generation,
+                    },
+                )
             elif isinstance(action, Page):
-                await self._page(incident, state, state.steps[action.step], action.step, action.reason, "page", now, actor)
+                await self._page(
+                    incident, state, state.steps[action.step], action.step, action.reason, "page", now, actor
+                )
             elif isinstance(action, Fyi):
                 await self._page(incident, state, Step(level=action.level), -1, "fyi", "fyi", now, actor)
             elif isinstance(action, MentionHere):
@@ -145,8 +156,17 @@ class EscalationEngine:
             elif isinstance(action, Acked):
                 await self._acked(incident, action, now)
 
-    async def _page(self, incident: Incident, state: EscalationState, step: Step, index: int, reason: str,
-                    kind: str, now: datetime, actor: str | None) -> None:
+    async def _page(
+        self,
+        incident: Incident,
+        state: EscalationState,
+        step: Step,
+        index: int,
+        reason: str,
+        kind: str,
+        now: datetime,
+        actor: str | None,
+    ) -> None:
         users = await self._targets(step, now)
         target = step.label
         key = f"{incident.id}:{state.generation}:{kind}:{target}:{index}:{reason}:{int(now.timestamp())}"
@@ -159,11 +179,16 @@ class EscalationEngine:
             await self.store.set_messages(key, messages)
         except Exception:
             log.exception("paging %s for %s failed", target, incident.ref)
-        entry_kind = {"fyi": "fyi", "manual": "escalated", "ack_timeout": "escalated", "handle_timeout": "escalated"}.get(
-            reason if kind == "page" else "fyi", "page"
-        )
+        entry_kind = {
+            "fyi": "fyi",
+            "manual": "escalated",
+            "ack_timeout": "escalated",
+            "handle_timeout": "escalated",
+        }.get(reason if kind == "page" else "fyi", "page")
         text = f"{target}: " + ", ".join(f"<@{u}>" for u in users)
-        await self._record(incident, entry_kind, text, actor, now, {"target": target, "users": users, "reason": reason, "step": index})
+        await self._record(
+            incident, entry_kind, text, actor, now, {"target": target, "users": users, "reason": reason, "step": index}
+        )
 
     async def _targets(self, step: Step, now: datetime) -> list[str]:
         if step.users:
@@ -178,8 +203,14 @@ class EscalationEngine:
         if incident.acknowledged_at is None:
             incident.acknowledged_at = now
             await self._save_ack_time(incident)
-        await self._record(incident, "ack", "", action.user_id, now,
-                           {"step": action.step, "after_seconds": int(action.after.total_seconds())})
+        await self._record(
+            incident,
+            "ack",
+            "",
+            action.user_id,
+            now,
+            {"step": action.step, "after_seconds": int(action.after.total_seconds())},
+        )
         await self.pager.acknowledged(incident, action.user_id, now, await self.store.pages(incident.id))
         await self.bus.publish(IncidentEvent(events.ACKNOWLEDGED, incident, action.user_id, {"step": action.step}))
 
@@ -195,9 +226,11 @@ class EscalationEngine:
                 fresh.acknowledged_at = incident.acknowledged_at
                 incident = fresh
 
-    async def _record(self, incident: Incident, kind: str, text: str, actor: str | None, now: datetime,
-                      data: dict[str, object]) -> None:
+    async def _record(
+        self, incident: Incident, kind: str, text: str, actor: str | None, now: datetime, data: dict[str, object]
+    ) -> None:
         await self.incidents.add_entries(
-            incident.id, [NewEntry(kind=kind, text=text, actor=actor, occurred_at=now, source=EntrySource.AUTOMATIC, data=data)]
+            incident.id,
+            [NewEntry(kind=kind, text=text, actor=actor, occurred_at=now, source=EntrySource.AUTOMATIC, data=data)],
         )
         await self.bus.publish(IncidentEvent(events.ENTRY_ADDED, incident, actor, {"kind": kind}))

@@ -138,7 +138,10 @@ def _next_or_repeat(state: EscalationState, now: datetime, reason: str) -> list[
         return _page(state, following, now, reason)
     if state.repeat_every and state.acked_by is None:
         due = now + state.repeat_every
-        return [Page(state.current_step, "repeat"), Arm(state.key(REPEAT, state.current_step, due), REPEAT, state.current_step, due)]
+        return [
+            Page(state.current_step, "repeat"),
+            Arm(state.key(REPEAT, state.current_step, due), REPEAT, state.current_step, due),
+        ]
     return []
 
 

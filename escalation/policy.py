@@ -43,8 +43,13 @@ class Step:
             value = raw.get(key)
             return timedelta(seconds=float(value)) if value is not None else None
 
-        return cls(raw.get("level"), tuple(raw.get("users") or ()), raw.get("usergroup"),
-                   seconds("ack_within"), seconds("handle_within"))
+        return cls(
+            raw.get("level"),
+            tuple(raw.get("users") or ()),
+            raw.get("usergroup"),
+            seconds("ack_within"),
+            seconds("handle_within"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +116,13 @@ def _step(where: str, raw: Any, levels: set[str]) -> Step:
         raise PolicyError(f"{where}: a step names a level, users or a usergroup")
     if level is not None and level not in levels:
         raise PolicyError(f"{where}.level: unknown level {level!r} (known: {', '.join(sorted(levels))})")
-    return Step(level, users, usergroup, _duration(f"{where}.ack_within", raw.get("ack_within")),
-                _duration(f"{where}.handle_within", raw.get("handle_within")))
+    return Step(
+        level,
+        users,
+        usergroup,
+        _duration(f"{where}.ack_within", raw.get("ack_within")),
+        _duration(f"{where}.handle_within", raw.get("handle_within")),
+    )
 
 
 def _chain(acks: list[str], handles: list[str | None]) -> list[dict[str, Any]]:

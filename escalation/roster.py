@@ -119,8 +119,12 @@ def _level(name: str, raw: Mapping[str, Any]) -> Level:
         wwhere = f"{where}.windows[{i}]"
         start, _, end = str(w.get("hours", "")).partition("-")
         windows.append(
-            Window(_days(f"{wwhere}.days", w.get("days")), _hhmm(f"{wwhere}.hours", start),
-                   _hhmm(f"{wwhere}.hours", end), _members(f"{wwhere}.members", w.get("members")))
+            Window(
+                _days(f"{wwhere}.days", w.get("days")),
+                _hhmm(f"{wwhere}.hours", start),
+                _hhmm(f"{wwhere}.hours", end),
+                _members(f"{wwhere}.members", w.get("members")),
+            )
         )
     return Level(name, rotation, tuple(windows))
 

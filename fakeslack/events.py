@@ -52,9 +52,7 @@ def envelope(
     }
 
 
-def reaction_added(
-    user: str, reaction: str, channel: str, ts: str, item_user: str, *, event_ts: str
-) -> dict[str, Any]:
+def reaction_added(user: str, reaction: str, channel: str, ts: str, item_user: str, *, event_ts: str) -> dict[str, Any]:
     """Someone added an emoji reaction to a message."""
     return {
         "type": "reaction_added",

@@ -72,8 +72,7 @@ def state_values(values: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
     """Normalise state values: a bare string leaf is shorthand for a plain text input."""
     return {
         block_id: {
-            action_id: plain_text_value(leaf) if isinstance(leaf, str) else leaf
-            for action_id, leaf in actions.items()
+            action_id: plain_text_value(leaf) if isinstance(leaf, str) else leaf for action_id, leaf in actions.items()
         }
         for block_id, actions in values.items()
     }

@@ -121,10 +121,7 @@ def _one_block_problems(index: int, block: Any) -> list[str]:
             problems.append(f"no more than {SECTION_FIELDS_MAX} items allowed {where}/fields]")
         for n, item in enumerate(fields):
             if len(_text_of(item)) > SECTION_FIELD_TEXT_MAX:
-                problems.append(
-                    f"must be less than {SECTION_FIELD_TEXT_MAX + 1} characters "
-                    f"{where}/fields/{n}/text]"
-                )
+                problems.append(f"must be less than {SECTION_FIELD_TEXT_MAX + 1} characters {where}/fields/{n}/text]")
         if not text and not fields:
             problems.append(f"must provide either text or fields {where}]")
     elif kind == "header":

@@ -169,8 +169,7 @@ class FakeMessage:
             message["edited"] = {"user": self.user, "ts": self.ts}
         if self.reactions:
             message["reactions"] = [
-                {"name": name, "users": list(users), "count": len(users)}
-                for name, users in self.reactions.items()
+                {"name": name, "users": list(users), "count": len(users)} for name, users in self.reactions.items()
             ]
         return message
 

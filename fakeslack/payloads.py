@@ -78,15 +78,11 @@ class PayloadBuilder:
 
     # -- event bodies ----------------------------------------------------------------------------
 
-    def reaction_added(
-        self, user: str, reaction: str, channel: str, ts: str, item_user: str
-    ) -> dict[str, Any]:
+    def reaction_added(self, user: str, reaction: str, channel: str, ts: str, item_user: str) -> dict[str, Any]:
         """A ``reaction_added`` event on the message at ``ts``."""
         return ev.reaction_added(user, reaction, channel, ts, item_user, event_ts=self.next_ts())
 
-    def reaction_removed(
-        self, user: str, reaction: str, channel: str, ts: str, item_user: str
-    ) -> dict[str, Any]:
+    def reaction_removed(self, user: str, reaction: str, channel: str, ts: str, item_user: str) -> dict[str, Any]:
         """A ``reaction_removed`` event on the message at ``ts``."""
         return ev.reaction_removed(user, reaction, channel, ts, item_user, event_ts=self.next_ts())
 
@@ -114,13 +110,9 @@ class PayloadBuilder:
             channel_type=channel_type,
         )
 
-    def member_joined_channel(
-        self, user: str, channel: str, inviter: str | None = None
-    ) -> dict[str, Any]:
+    def member_joined_channel(self, user: str, channel: str, inviter: str | None = None) -> dict[str, Any]:
         """A ``member_joined_channel`` event."""
-        return ev.member_joined_channel(
-            user, channel, team_id=self.team_id, event_ts=self.next_ts(), inviter=inviter
-        )
+        return ev.member_joined_channel(user, channel, team_id=self.team_id, event_ts=self.next_ts(), inviter=inviter)
 
     def app_mention(
         self,
@@ -256,13 +248,9 @@ class PayloadBuilder:
             trigger_id=self.new_trigger_id(),
         )
 
-    def shortcut(
-        self, callback_id: str, *, user_id: str = "U0ALICE", user_name: str = "alice"
-    ) -> dict[str, Any]:
+    def shortcut(self, callback_id: str, *, user_id: str = "U0ALICE", user_name: str = "alice") -> dict[str, Any]:
         """A global shortcut."""
-        return ix.shortcut(
-            self._origin(user_id, user_name), callback_id, trigger_id=self.new_trigger_id()
-        )
+        return ix.shortcut(self._origin(user_id, user_name), callback_id, trigger_id=self.new_trigger_id())
 
     def _latest_view(self, callback_id: str | None) -> dict[str, Any] | None:
         # Without a view_id, submit the modal the bot opened last (with that callback_id).

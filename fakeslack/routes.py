@@ -71,9 +71,7 @@ class SlackRoutes:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        call = RecordedCall(
-            method=method, args={}, http_method=request.method, at=datetime.now(UTC)
-        )
+        call = RecordedCall(method=method, args={}, http_method=request.method, at=datetime.now(UTC))
         self.calls.append(call)
         try:
             call.args = await read_arguments(request)

@@ -146,9 +146,7 @@ class SlackSender(PayloadBuilder):
         ]
         # Sent as-is even when it contains "payload": the bot's glue must cope (a Bolt trap).
         body = urlencode(fields).encode()
-        return await self.post(
-            body, FORM, raw_body=raw_body, signature=signature, timestamp=timestamp
-        )
+        return await self.post(body, FORM, raw_body=raw_body, signature=signature, timestamp=timestamp)
 
     async def event(
         self,
@@ -197,9 +195,7 @@ class SlackSender(PayloadBuilder):
         """A click, submission or shortcut: one form field ``payload=<url-encoded JSON>``."""
         encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         body = urlencode({"payload": encoded}).encode()
-        return await self.post(
-            body, FORM, raw_body=raw_body, signature=signature, timestamp=timestamp
-        )
+        return await self.post(body, FORM, raw_body=raw_body, signature=signature, timestamp=timestamp)
 
     async def post(
         self,

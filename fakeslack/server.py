@@ -274,7 +274,7 @@ class FakeSlack:
         self,
         method: str,
         count: int = 1,
-        timeout: float = 2.0,  # noqa: ASYNC109 - a polling deadline, part of the test API
+        timeout: float = 2.0,
         *,
         where: Callable[[RecordedCall], bool] | None = None,
     ) -> list[RecordedCall]:

@@ -112,5 +112,15 @@ async def show(services: Services, cmd: Show, ctx: CommandContext) -> None:
         severity_label=lambda key: services.severity_label(key, ctx.locale),
     )
     if incident.channel_id:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"<#{incident.channel_id}> · {slack_date(incident.declared_at, services.team.tz)}"}]})
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": f"<#{incident.channel_id}> · {slack_date(incident.declared_at, services.team.tz)}",
+                    }
+                ],
+            }
+        )
     await reply_text(services, ctx, text, blocks)

@@ -44,7 +44,9 @@ async def reply(services: Services, ctx: CommandContext, key: str, **params: Any
     await reply_text(services, ctx, t(key, ctx.locale, **params))
 
 
-async def reply_text(services: Services, ctx: CommandContext, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+async def reply_text(
+    services: Services, ctx: CommandContext, text: str, blocks: list[dict[str, Any]] | None = None
+) -> None:
     if ctx.response_url:
         await services.gateway.respond(ctx.response_url, text, blocks=blocks)
     else:

@@ -40,7 +40,9 @@ def register(app: AsyncApp, services: Services) -> None:
         rate = await services.knowledge.feedback(int(value["incident"]), str(value["entry"]), helped, user)
         if rate is not None and body.get("response_url"):
             locale = await services.user_locale(user)
-            await services.gateway.respond(str(body["response_url"]), t("knowledge.thanks", locale, entry=value["entry"], rate=f"{rate:.2f}"))
+            await services.gateway.respond(
+                str(body["response_url"]), t("knowledge.thanks", locale, entry=value["entry"], rate=f"{rate:.2f}")
+            )
 
     @app.action(HELPED)
     async def helped(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -59,7 +61,9 @@ def register(app: AsyncApp, services: Services) -> None:
         if incident is None:
             return
         locale = services.cached_locale(str(body["user"]["id"]))
-        draft = draft_from_incident(incident, await services.store.entries(incident.id), incident.locale or services.team.locale)
+        draft = draft_from_incident(
+            incident, await services.store.entries(incident.id), incident.locale or services.team.locale
+        )
         await services.gateway.open_view(str(body["trigger_id"]), save_view(locale, incident.id, draft))
 
     @app.view(SAVE_VIEW)
@@ -72,10 +76,14 @@ def register(app: AsyncApp, services: Services) -> None:
             incident = await services.store.get(int(meta.get("incident", 0)))
             if incident is None:
                 return
-            draft = draft_from_incident(incident, await services.store.entries(incident.id), incident.locale or services.team.locale)
+            draft = draft_from_incident(
+                incident, await services.store.entries(incident.id), incident.locale or services.team.locale
+            )
             draft.title = _value(view, "title") or draft.title
             draft.symptom = _value(view, "symptom")
-            draft.causes = [{"description": c, "likelihood": "high"} for c in _value(view, "causes").splitlines() if c.strip()]
+            draft.causes = [
+                {"description": c, "likelihood": "high"} for c in _value(view, "causes").splitlines() if c.strip()
+            ]
             draft.resolution = [r for r in _value(view, "resolution").splitlines() if r.strip()]
             draft.keywords = [k.strip() for k in _value(view, "keywords").split(",") if k.strip()]
             await services.knowledge.save(draft)

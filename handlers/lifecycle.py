@@ -58,7 +58,9 @@ async def reopen(services: Services, cmd: Reopen, ctx: CommandContext) -> None:
 
 @route(Close)
 async def close(services: Services, cmd: Close, ctx: CommandContext) -> None:
-    outcome = await services.incidents.change(ctx.channel_id, move_status(Status.CLOSED, ctx.actor, services.permissions))
+    outcome = await services.incidents.change(
+        ctx.channel_id, move_status(Status.CLOSED, ctx.actor, services.permissions)
+    )
     await reply(services, ctx, outcome.key, **outcome.params)
 
 
@@ -83,7 +85,9 @@ async def severity(services: Services, cmd: Sev, ctx: CommandContext) -> None:
     incident = outcome.incident
     if outcome.ok and incident is not None:
         level = services.scale.get(cmd.severity)
-        announce = bool(level and level.notify_everyone and services.scale.is_upgrade(outcome.params["from"], cmd.severity))
+        announce = bool(
+            level and level.notify_everyone and services.scale.is_upgrade(outcome.params["from"], cmd.severity)
+        )
         locale = incident.locale or services.team.locale
         await services.incidents.notify(
             incident,

@@ -36,7 +36,9 @@ def register(app: AsyncApp, services: Services) -> None:
         if verb == "override" and len(words) == 4:
             level, who, length = words[1], _MENTION.match(words[2]), words[3]
             if level not in roster.levels or who is None:
-                await ack(response_type="ephemeral", text=t("oncall.usage", locale, levels=", ".join(roster.level_names)))
+                await ack(
+                    response_type="ephemeral", text=t("oncall.usage", locale, levels=", ".join(roster.level_names))
+                )
                 return
             try:
                 duration = parse_duration(length)
@@ -55,8 +57,13 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         await ack(
             response_type="ephemeral",
-            text=t("oncall.override_set", locale, level=override.level, user=f"<@{override.user_id}>",
-                   until=slack_date(override.end, services.team.tz)),
+            text=t(
+                "oncall.override_set",
+                locale,
+                level=override.level,
+                user=f"<@{override.user_id}>",
+                until=slack_date(override.end, services.team.tz),
+            ),
         )
         services.tasks.spawn(engine.store.add_override(override), name="oncall-override")
 
@@ -71,8 +78,13 @@ async def _show(services: Services, command: dict[str, Any], locale: str) -> Non
         holder = engine.roster.on_call(level, now, overrides)
         handoff = engine.roster.next_handoff(level, now)
         lines.append(
-            t("oncall.line", locale, level=level, users=", ".join(f"<@{u}>" for u in holder.user_ids),
-              source=t(f"oncall.source.{holder.source}", locale),
-              next=slack_date(handoff, services.team.tz) if handoff else "—")
+            t(
+                "oncall.line",
+                locale,
+                level=level,
+                users=", ".join(f"<@{u}>" for u in holder.user_ids),
+                source=t(f"oncall.source.{holder.source}", locale),
+                next=slack_date(handoff, services.team.tz) if handoff else "—",
+            )
         )
     await services.gateway.respond(str(command.get("response_url", "")), "\n".join(lines))

@@ -29,10 +29,17 @@ async def action_add(services: Services, cmd: ActionAdd, ctx: CommandContext) ->
     if due is None:
         await reply(services, ctx, "postmortem.bad_due", due=cmd.due or "")
         return
-    item = await services.postmortems.add_action(incident.id, horizon=cmd.horizon, text=cmd.text, owner=cmd.owner, due=due,
-                                                 created_by=ctx.user_id, at=now)
-    await reply(services, ctx, "postmortem.action_added", n=str(item.n), horizon=t(f"postmortem.horizon.{cmd.horizon}", ctx.locale),
-                due=due.isoformat())
+    item = await services.postmortems.add_action(
+        incident.id, horizon=cmd.horizon, text=cmd.text, owner=cmd.owner, due=due, created_by=ctx.user_id, at=now
+    )
+    await reply(
+        services,
+        ctx,
+        "postmortem.action_added",
+        n=str(item.n),
+        horizon=t(f"postmortem.horizon.{cmd.horizon}", ctx.locale),
+        due=due.isoformat(),
+    )
     await _regenerate_if_resolved(services, incident.id)
 
 

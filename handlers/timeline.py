@@ -46,15 +46,24 @@ async def event(services: Services, cmd: Event, ctx: CommandContext) -> None:
             await reply(services, ctx, parsed.key, **parsed.params)
             return
         occurred_at = parsed
-    done = await services.timeline.record(ctx.channel_id, kind=cmd.kind, text=cmd.text, actor=ctx.user_id, occurred_at=occurred_at)
+    done = await services.timeline.record(
+        ctx.channel_id, kind=cmd.kind, text=cmd.text, actor=ctx.user_id, occurred_at=occurred_at
+    )
     await _answer(services, ctx, done.key, done.params)
 
 
 @route(Shorthand)
 async def shorthand(services: Services, cmd: Shorthand, ctx: CommandContext) -> None:
     done = await services.timeline.record(ctx.channel_id, kind=cmd.kind, text=cmd.text, actor=ctx.user_id)
-    if done.ok and cmd.kind == "mitigation" and done.incident is not None and done.incident.status in (Status.INVESTIGATING, Status.IDENTIFIED):
-        await services.incidents.change(ctx.channel_id, move_status(Status.MITIGATED, ctx.actor, services.permissions, cmd.text))
+    if (
+        done.ok
+        and cmd.kind == "mitigation"
+        and done.incident is not None
+        and done.incident.status in (Status.INVESTIGATING, Status.IDENTIFIED)
+    ):
+        await services.incidents.change(
+            ctx.channel_id, move_status(Status.MITIGATED, ctx.actor, services.permissions, cmd.text)
+        )
     await _answer(services, ctx, done.key, done.params)
 
 
@@ -108,7 +117,9 @@ async def reaction_added(services: Services, event: dict[str, Any]) -> None:
     if message is None:
         return
     found = await _with_permalink(services, channel, _from_message(services, channel, message))
-    await services.timeline.record_message(channel, found, kind="note", actor=str(event.get("user")), source=EntrySource.REACTION)
+    await services.timeline.record_message(
+        channel, found, kind="note", actor=str(event.get("user")), source=EntrySource.REACTION
+    )
 
 
 @on_event("reaction_removed")
@@ -132,7 +143,12 @@ def _shortcut_view(locale: str, metadata: str) -> dict[str, Any]:
                 "type": "input",
                 "block_id": "kind",
                 "label": {"type": "plain_text", "text": t("timeline.shortcut_kind", locale)},
-                "element": {"type": "static_select", "action_id": "value", "options": options, "initial_option": options[0]},
+                "element": {
+                    "type": "static_select",
+                    "action_id": "value",
+                    "options": options,
+                    "initial_option": options[0],
+                },
             }
         ],
     }

@@ -48,10 +48,7 @@ class Catalog:
     def missing(self) -> list[tuple[str, str]]:
         """(key, locale) pairs where a text is absent."""
         return [
-            (key, loc)
-            for key, by_locale in sorted(self._texts.items())
-            for loc in LOCALES
-            if not by_locale.get(loc)
+            (key, loc) for key, by_locale in sorted(self._texts.items()) for loc in LOCALES if not by_locale.get(loc)
         ]
 
     def text(self, key: str, locale: str | None = None, /, **params: Any) -> str:

@@ -259,9 +259,7 @@ def _declare(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentComma
         return severity
     title = w.rest(1)
     if len(title) > TITLE_LIMIT:
-        return CommandError(
-            "commands.title_too_long", {"limit": str(TITLE_LIMIT), "length": str(len(title))}
-        )
+        return CommandError("commands.title_too_long", {"limit": str(TITLE_LIMIT), "length": str(len(title))})
     return Declare(
         title=title or None,
         severity=severity,
@@ -290,9 +288,7 @@ def _no_args(cls: type) -> object:
 
 def _status(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentCommand | CommandError:
     if len(w.words) < 2 or _fold(w.words[1]) not in STATUSES:
-        return CommandError(
-            "commands.status_usage", {"choices": "investigating, identified, mitigated, resolved"}
-        )
+        return CommandError("commands.status_usage", {"choices": "investigating, identified, mitigated, resolved"})
     return StatusCmd(STATUSES[_fold(w.words[1])], lang=lang)
 
 
@@ -329,13 +325,9 @@ def _number(field_name: str, value: str, *, integer: bool) -> int | float | Comm
     try:
         number: int | float = int(cleaned) if integer else float(cleaned)
     except ValueError:
-        return CommandError(
-            "commands.impact_not_a_number", {"field": field_name, "value": value[:40]}
-        )
+        return CommandError("commands.impact_not_a_number", {"field": field_name, "value": value[:40]})
     if number < 0 or number != number or number in (float("inf"), float("-inf")):
-        return CommandError(
-            "commands.impact_not_a_number", {"field": field_name, "value": value[:40]}
-        )
+        return CommandError("commands.impact_not_a_number", {"field": field_name, "value": value[:40]})
     return number
 
 
@@ -411,11 +403,7 @@ def _timeline(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentComm
     if len(w.words) == 1:
         return Timeline(lang=lang)
     action = _fold(w.words[1])
-    if (
-        action not in ("edit", "delete", "編集", "削除")
-        or len(w.words) < 3
-        or not w.words[2].isdigit()
-    ):
+    if action not in ("edit", "delete", "編集", "削除") or len(w.words) < 3 or not w.words[2].isdigit():
         return CommandError("commands.timeline_usage", {})
     n = int(w.words[2])
     if action in ("delete", "削除"):

@@ -50,18 +50,14 @@ def _entry(kind: str, text: str, actor: Actor, now: datetime, **data: object) ->
     )
 
 
-def _allowed(
-    permissions: Permissions, action: str, actor: Actor, incident: Incident
-) -> Refusal | None:
+def _allowed(permissions: Permissions, action: str, actor: Actor, incident: Incident) -> Refusal | None:
     if permissions.may(action, user_id=actor.user_id, incident=incident, user_groups=actor.groups):
         return None
     return Refusal("decisions.not_allowed", {"action": action, "ref": str(incident.ref)})
 
 
 def move_status(target: Target, actor: Actor, permissions: Permissions, text: str = "") -> Decision:
-    action = {REOPEN: "reopen", Status.RESOLVED: "resolve", Status.CLOSED: "close"}.get(
-        target, "status"
-    )
+    action = {REOPEN: "reopen", Status.RESOLVED: "resolve", Status.CLOSED: "close"}.get(target, "status")
 
     def decide(incident: Incident, now: datetime) -> Change | Refusal:
         change = transition(incident, target, now=now)
@@ -97,17 +93,13 @@ def move_status(target: Target, actor: Actor, permissions: Permissions, text: st
     return decide
 
 
-def change_severity(
-    severity: str, actor: Actor, permissions: Permissions, scale: SeverityScale
-) -> Decision:
+def change_severity(severity: str, actor: Actor, permissions: Permissions, scale: SeverityScale) -> Decision:
     def decide(incident: Incident, now: datetime) -> Change | Refusal:
         if not incident.is_open:
             return Refusal("decisions.not_open", {"ref": str(incident.ref)})
         before = incident.severity
         if before == severity:
-            return Refusal(
-                "decisions.same_severity", {"ref": str(incident.ref), "severity": severity}
-            )
+            return Refusal("decisions.same_severity", {"ref": str(incident.ref), "severity": severity})
         upgrade = scale.is_upgrade(before, severity)
         if not upgrade:
             refused = _allowed(permissions, "downgrade", actor, incident)
@@ -141,9 +133,7 @@ def assign_role(role: str, user_id: str, actor: Actor) -> Decision:
             incident.commander = user_id
         else:
             incident.roles[role] = user_id
-        entry = _entry(
-            "role_assigned", f"{role}: <@{user_id}>", actor, now, role=role, user=user_id
-        )
+        entry = _entry("role_assigned", f"{role}: <@{user_id}>", actor, now, role=role, user=user_id)
         return Change(
             [entry],
             events.UPDATED,

@@ -31,8 +31,13 @@ def _dec(value: float | int | Decimal) -> Decimal:
 
 
 def compute_impact(
-    start: datetime, end: datetime, *, users: int | None = None, tps: float | None = None,
-    revenue_per_txn: float | None = None, target: float | Decimal = Decimal("99.9"),
+    start: datetime,
+    end: datetime,
+    *,
+    users: int | None = None,
+    tps: float | None = None,
+    revenue_per_txn: float | None = None,
+    target: float | Decimal = Decimal("99.9"),
 ) -> ImpactFigures:
     minutes = _dec((end - start).total_seconds()) / 60
     lost = _dec(tps) * minutes * 60 if tps is not None else None

@@ -50,16 +50,10 @@ def transition(incident: Incident, target: Target, *, now: datetime) -> Transiti
     if target == REOPEN:
         if current is not Status.RESOLVED:
             return Refusal("lifecycle.reopen_only_resolved", {"ref": ref, "status": current.value})
-        return Transition(
-            current, Status.INVESTIGATING, "reopened", clear_times=("resolved_at", "mitigated_at")
-        )
+        return Transition(current, Status.INVESTIGATING, "reopened", clear_times=("resolved_at", "mitigated_at"))
     assert isinstance(target, Status)
     if target is current:
-        key = (
-            "lifecycle.already_resolved"
-            if target is Status.RESOLVED
-            else "lifecycle.already_in_status"
-        )
+        key = "lifecycle.already_resolved" if target is Status.RESOLVED else "lifecycle.already_in_status"
         return Refusal(key, {"ref": ref, "status": target.value})
     if target is Status.INVESTIGATING or target not in ALLOWED[current]:
         return Refusal("lifecycle.illegal", {"ref": ref, "from": current.value, "to": target.value})

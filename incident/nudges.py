@@ -59,16 +59,12 @@ def planned(incident: Incident, scale: SeverityScale, last_activity: datetime) -
         basis = incident.last_update_at or incident.declared_at
         nudges.append(Nudge("status_update", basis + level.update_cadence, basis))
     if incident.commander is None:
-        nudges.append(
-            Nudge("no_commander", incident.declared_at + NO_COMMANDER_AFTER, incident.declared_at)
-        )
+        nudges.append(Nudge("no_commander", incident.declared_at + NO_COMMANDER_AFTER, incident.declared_at))
     nudges.append(Nudge("inactive", last_activity + INACTIVE_AFTER, last_activity))
     return nudges
 
 
-def still_due(
-    nudge_kind: str, basis: datetime, incident: Incident, last_activity: datetime
-) -> bool:
+def still_due(nudge_kind: str, basis: datetime, incident: Incident, last_activity: datetime) -> bool:
     """At fire time: is the quiet period the nudge was armed for still unbroken?"""
     if not incident.is_open:
         return False

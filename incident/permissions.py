@@ -33,26 +33,16 @@ class Permissions:
             return frozenset(value)
 
         declare = raw.get("declare", "everyone")
-        guarded = (
-            ids("commander_or_admin") if "commander_or_admin" in raw else frozenset(GUARDED_ACTIONS)
-        )
+        guarded = ids("commander_or_admin") if "commander_or_admin" in raw else frozenset(GUARDED_ACTIONS)
         unknown = guarded - set(GUARDED_ACTIONS)
         if unknown:
-            raise PermissionConfigError(
-                f"permissions.commander_or_admin: unknown action {sorted(unknown)[0]!r}"
-            )
+            raise PermissionConfigError(f"permissions.commander_or_admin: unknown action {sorted(unknown)[0]!r}")
         if declare != "everyone" and (isinstance(declare, str) or not isinstance(declare, list)):
-            raise PermissionConfigError(
-                "permissions.declare: 'everyone' or a list of user/group ids"
-            )
+            raise PermissionConfigError("permissions.declare: 'everyone' or a list of user/group ids")
         declare_ids = frozenset(declare) if isinstance(declare, list) else None
         return cls(
-            declare_users=frozenset(i for i in declare_ids if not i.startswith("S"))
-            if declare_ids
-            else None,
-            declare_groups=frozenset(i for i in declare_ids if i.startswith("S"))
-            if declare_ids
-            else frozenset(),
+            declare_users=frozenset(i for i in declare_ids if not i.startswith("S")) if declare_ids else None,
+            declare_groups=frozenset(i for i in declare_ids if i.startswith("S")) if declare_ids else frozenset(),
             admin_users=ids("admins"),
             admin_groups=ids("admin_groups"),
             guarded=guarded,

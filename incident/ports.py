@@ -48,9 +48,7 @@ class IncidentStore(Protocol):
         """Record an idempotency key; False when it was already claimed."""
         ...
 
-    async def declare(
-        self, new: NewIncident, first_entry: NewEntry, *, idempotency_key: str | None
-    ) -> Incident | None:
+    async def declare(self, new: NewIncident, first_entry: NewEntry, *, idempotency_key: str | None) -> Incident | None:
         """Draw the next number and store the incident with its first entry, in one
         transaction. None when the idempotency key was already used."""
         ...
@@ -68,13 +66,9 @@ class IncidentStore(Protocol):
         and append entries, in one transaction."""
         ...
 
-    async def add_entries(
-        self, incident_id: int, entries: Sequence[NewEntry]
-    ) -> list[TimelineEntry]: ...
+    async def add_entries(self, incident_id: int, entries: Sequence[NewEntry]) -> list[TimelineEntry]: ...
 
-    async def entries(
-        self, incident_id: int, *, include_deleted: bool = False
-    ) -> list[TimelineEntry]: ...
+    async def entries(self, incident_id: int, *, include_deleted: bool = False) -> list[TimelineEntry]: ...
 
 
 class ChannelError(Exception):
@@ -106,9 +100,7 @@ class IncidentChannel(Protocol):
         """Remind the commander in the channel (status_update, no_commander, inactive)."""
         ...
 
-    async def notify(
-        self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False
-    ) -> None:
+    async def notify(self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False) -> None:
         """Post a catalog text in the incident channel (and the announcement channel)."""
         ...
 

@@ -16,9 +16,7 @@ NUDGE = "nudge"
 
 
 class ReminderService:
-    def __init__(
-        self, store: IncidentStore, timers: Timers, channel: IncidentChannel, scale: SeverityScale
-    ) -> None:
+    def __init__(self, store: IncidentStore, timers: Timers, channel: IncidentChannel, scale: SeverityScale) -> None:
         self.store = store
         self.timers = timers
         self.channel = channel
@@ -39,9 +37,7 @@ class ReminderService:
             await self.timers.cancel_prefix(nudges.prefix(incident.id, "status_update"))
         await self.timers.cancel_prefix(nudges.prefix(incident.id, "inactive"))
         for nudge in nudges.planned(incident, self.scale, last_activity):
-            await self.timers.arm(
-                nudge.key(incident.id), NUDGE, nudge.due_at, nudge.payload(incident.id)
-            )
+            await self.timers.arm(nudge.key(incident.id), NUDGE, nudge.due_at, nudge.payload(incident.id))
 
     @staticmethod
     def _now(payload: dict[str, object]) -> datetime:
@@ -60,9 +56,7 @@ class ReminderService:
         await self.channel.nudge(incident, kind)
         following = nudges.repeat(kind, basis, self._now(payload), incident, self.scale)
         if following is not None:
-            await self.timers.arm(
-                following.key(incident.id), NUDGE, following.due_at, following.payload(incident.id)
-            )
+            await self.timers.arm(following.key(incident.id), NUDGE, following.due_at, following.payload(incident.id))
 
     async def _last_activity(self, incident_id: int, default: datetime) -> datetime:
         entries = await self.store.entries(incident_id)

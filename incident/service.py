@@ -183,12 +183,8 @@ class IncidentService:
         await self.bus.publish(IncidentEvent(decision.event, incident, actor, decision.event_data))
         return Outcome(decision.reply_key, decision.reply_params, incident)
 
-    async def resolve(
-        self, channel_id: str, actor: Actor, summary: str, permissions: Permissions
-    ) -> Outcome:
-        outcome = await self.change(
-            channel_id, move_status(Status.RESOLVED, actor, permissions, summary)
-        )
+    async def resolve(self, channel_id: str, actor: Actor, summary: str, permissions: Permissions) -> Outcome:
+        outcome = await self.change(channel_id, move_status(Status.RESOLVED, actor, permissions, summary))
         if outcome.ok and outcome.incident is not None:
             key = "core.resolved_in_channel_with_summary" if summary else "core.resolved_in_channel"
             params = {
@@ -199,9 +195,7 @@ class IncidentService:
             await self._tell(self.channel.notify(outcome.incident, key, params))
         return outcome
 
-    async def notify(
-        self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False
-    ) -> None:
+    async def notify(self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False) -> None:
         await self._tell(self.channel.notify(incident, key, params, announce=announce))
 
     async def invite(self, incident: Incident, users: list[str]) -> None:

@@ -70,9 +70,7 @@ class SeverityScale:
     def with_default(self, key: str) -> SeverityScale:
         level = self.get(key)
         if level is None:
-            raise SeverityConfigError(
-                f"default_severity: {key!r} is not one of {', '.join(self.keys())}"
-            )
+            raise SeverityConfigError(f"default_severity: {key!r} is not one of {', '.join(self.keys())}")
         return replace(self, default=level.key)
 
     @classmethod

@@ -17,7 +17,8 @@ def draft_from_incident(incident: Incident, entries: Sequence[TimelineEntry], lo
         title=incident.title,
         symptom=" ".join([incident.title, incident.description, *hypotheses]).strip(),
         causes=[{"description": e.text, "likelihood": "high"} for e in live if e.kind == "root_cause"],
-        resolution=[e.text for e in live if e.kind == "mitigation"] or ([incident.resolution_summary] if incident.resolution_summary else []),
+        resolution=[e.text for e in live if e.kind == "mitigation"]
+        or ([incident.resolution_summary] if incident.resolution_summary else []),
         severity=incident.severity if incident.severity in ("critical", "high", "medium", "low") else "medium",
         services=list(incident.impact.services),
         language=locale,

@@ -19,7 +19,7 @@ from knowledge.entry import KbEntry
 from knowledge.tokenize import tokens
 
 K1, B = 1.2, 0.75
-CONCEPT_BOOST = 1.5
+CONCEPT_BOOST = 2.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +85,6 @@ class TextIndex:
         if not self._size:
             return []
         scores = np.zeros(self._size, dtype=np.float32)
-        contributing: dict[int, list[str]] = {}
         terms = Counter(tokens(query))
         for token in terms:
             for term in self._expand(token):

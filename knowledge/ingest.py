@@ -21,9 +21,18 @@ from knowledge.entry import KbEntry
 
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 _SECTIONS = {
-    "symptom": "symptom", "症状": "symptom", "diagnosis": "diagnosis", "診断": "diagnosis", "diagnostic steps": "diagnosis",
-    "resolution": "resolution", "対処": "resolution", "対応": "resolution", "prevention": "prevention", "再発防止": "prevention",
-    "causes": "causes", "原因": "causes",
+    "symptom": "symptom",
+    "症状": "symptom",
+    "diagnosis": "diagnosis",
+    "診断": "diagnosis",
+    "diagnostic steps": "diagnosis",
+    "resolution": "resolution",
+    "対処": "resolution",
+    "対応": "resolution",
+    "prevention": "prevention",
+    "再発防止": "prevention",
+    "causes": "causes",
+    "原因": "causes",
 }
 
 
@@ -97,7 +106,9 @@ def _entry_from_template(path: Path, raw: Mapping[str, Any]) -> Source:
         "subcategory": raw.get("subcategory", ""),
         "symptom": raw.get("symptom") or raw.get("description", ""),
         "keywords": raw.get("keywords") or [],
-        "skill_level": {"easy": "beginner", "medium": "intermediate", "hard": "advanced"}.get(str(raw.get("difficulty")), "intermediate"),
+        "skill_level": {"easy": "beginner", "medium": "intermediate", "hard": "advanced"}.get(
+            str(raw.get("difficulty")), "intermediate"
+        ),
         "resolution_time": raw.get("estimated_time", "hours"),
         "diagnosis": diagnosis,
         "resolution": [str(r) for r in raw.get("resolution") or []],
@@ -113,11 +124,18 @@ def _from_corpus(record: Mapping[str, Any]) -> dict[str, Any]:
     summary = str(record.get("summary", ""))
     first = re.split(r"(?<=[.!?])\s", summary, maxsplit=1)[0]
     return {
-        "id": record["id"], "title": f"{record.get('company', '')}: {first}"[:200], "symptom": summary,
-        "category": str(record.get("category", "")), "language": "en",
+        "id": record["id"],
+        "title": f"{record.get('company', '')}: {first}"[:200],
+        "symptom": summary,
+        "category": str(record.get("category", "")),
+        "language": "en",
         "links": [str(record.get("source_url", ""))] if record.get("source_url") else [],
-        "provenance": {"source": "postmortem-corpus", "company": record.get("company"), "source_url": record.get("source_url"),
-                       "origin": record.get("provenance")},
+        "provenance": {
+            "source": "postmortem-corpus",
+            "company": record.get("company"),
+            "source_url": record.get("source_url"),
+            "origin": record.get("provenance"),
+        },
     }
 
 
@@ -147,10 +165,19 @@ def read_sources(path: Path) -> list[Source]:
                 raw = yaml.safe_load(text) or {}
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
-                sources.append(Source(str(file), (mark.line + 1) if mark else 1, error=f"malformed YAML: {getattr(exc, 'problem', exc)}"))
+                sources.append(
+                    Source(
+                        str(file),
+                        (mark.line + 1) if mark else 1,
+                        error=f"malformed YAML: {getattr(exc, 'problem', exc)}",
+                    )
+                )
                 continue
             docs = raw if isinstance(raw, list) else [raw]
-            sources.extend(_entry_from_template(file, d) if isinstance(d, Mapping) else Source(str(file), 1, error="not a mapping") for d in docs)
+            sources.extend(
+                _entry_from_template(file, d) if isinstance(d, Mapping) else Source(str(file), 1, error="not a mapping")
+                for d in docs
+            )
         elif suffix in (".jsonl", ".ndjson"):
             for number, line in enumerate(text.splitlines(), start=1):
                 if not line.strip():
@@ -176,7 +203,9 @@ def plan_import(existing: Mapping[str, KbEntry], sources: Sequence[Source]) -> t
         entry = source.entry
         if entry.id in seen:
             first = seen[entry.id]
-            report.rejected.append(Rejection(source.path, source.line, f"duplicate id {entry.id!r} (first at {first.path}:{first.line})"))
+            report.rejected.append(
+                Rejection(source.path, source.line, f"duplicate id {entry.id!r} (first at {first.path}:{first.line})")
+            )
             continue
         seen[entry.id] = source
         stored = existing.get(entry.id)

@@ -54,8 +54,15 @@ class KnowledgeIndex:
         if i is not None:
             self.text.entries[i].success_rate = rate
 
-    def search(self, query: str, *, limit: int = 3, context: SearchContext | None = None,
-               threshold: float = 0.0, exclude: Sequence[str] = ()) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 3,
+        context: SearchContext | None = None,
+        threshold: float = 0.0,
+        exclude: Sequence[str] = (),
+    ) -> list[Hit]:
         candidates = self.text.search(query, limit=max(limit * 5, 20))
         hits: list[Hit] = []
         for candidate in candidates:

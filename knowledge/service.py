@@ -63,8 +63,15 @@ class KnowledgeService:
             await self.store.upsert([entry], self.clock.now())
             await self.load()
 
-    def search(self, query: str, *, limit: int = 3, context: SearchContext | None = None, threshold: float = 0.0,
-               exclude: Sequence[str] = ()) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 3,
+        context: SearchContext | None = None,
+        threshold: float = 0.0,
+        exclude: Sequence[str] = (),
+    ) -> list[Hit]:
         return self.index.search(query, limit=limit, context=context, threshold=threshold, exclude=exclude)
 
     async def feedback(self, incident_id: int, entry_id: str, helped: bool, actor: str) -> float | None:
@@ -74,10 +81,23 @@ class KnowledgeService:
         rate = updated_success_rate(old, helped)
         await self.store.set_success_rate(entry_id, rate)
         self.index.set_success_rate(entry_id, rate)
-        await self.incidents.add_entries(incident_id, [NewEntry(
-            kind="kb_feedback", text=entry_id, actor=actor, occurred_at=self.clock.now(), source=EntrySource.AUTOMATIC,
-            data={"entry_id": entry_id, "feedback": "helped" if helped else "not_relevant", "success_rate": rate},
-        )])
+        await self.incidents.add_entries(
+            incident_id,
+            [
+                NewEntry(
+                    kind="kb_feedback",
+                    text=entry_id,
+                    actor=actor,
+                    occurred_at=self.clock.now(),
+                    source=EntrySource.AUTOMATIC,
+                    data={
+                        "entry_id": entry_id,
+                        "feedback": "helped" if helped else "not_relevant",
+                        "success_rate": rate,
+                    },
+                )
+            ],
+        )
         return rate
 
     # -- surfacing during an incident ------------------------------------------------------------
@@ -108,14 +128,25 @@ class KnowledgeService:
         entries = [e for h in hits if (e := self.index.entry(h.entry_id)) is not None]
         await self.poster.post(incident, hits, entries)
         now = self.clock.now()
-        await self.incidents.add_entries(incident.id, [
-            NewEntry(kind="kb_suggestion", text=h.title, actor=None, occurred_at=now, source=EntrySource.AUTOMATIC,
-                     data={"entry_id": h.entry_id, "title": h.title, "score": h.score, "why": list(h.why)})
-            for h in hits
-        ])
+        await self.incidents.add_entries(
+            incident.id,
+            [
+                NewEntry(
+                    kind="kb_suggestion",
+                    text=h.title,
+                    actor=None,
+                    occurred_at=now,
+                    source=EntrySource.AUTOMATIC,
+                    data={"entry_id": h.entry_id, "title": h.title, "score": h.score, "why": list(h.why)},
+                )
+                for h in hits
+            ],
+        )
         if self._bus is not None:
             await self._bus.publish(IncidentEvent(events.ENTRY_ADDED, incident, None, {"kind": "kb_suggestion"}))
         return hits
 
     async def suggested(self, incident_id: int) -> list[str]:
-        return [str(e.data.get("entry_id")) for e in await self.incidents.entries(incident_id) if e.kind == "kb_suggestion"]
+        return [
+            str(e.data.get("entry_id")) for e in await self.incidents.entries(incident_id) if e.kind == "kb_suggestion"
+        ]

@@ -16,7 +16,10 @@ from knowledge.concepts import concepts_in
 
 _LATIN = re.compile(r"[a-z0-9]+(?:[._][a-z0-9]+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u30fc]+")
-_STOP = frozenset("a an and are as at be by for from in is it of on or the to was were with this that our we".split())
+_STOP = frozenset(
+    ("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it")
+    + ("of", "on", "or", "the", "to", "was", "were", "with", "this", "that", "our", "we")
+)
 
 
 def normalize(text: str) -> str:
@@ -37,9 +40,8 @@ def words(text: str) -> list[str]:
 def cjk_bigrams(text: str) -> list[str]:
     grams: list[str] = []
     for run in _CJK.findall(normalize(text)):
-        if len(run) == 1:
-            if not "\u3040" <= run <= "\u309f":  # a lone kana is a particle, not a word
-                grams.append(run)
+        if len(run) == 1 and not "\u3040" <= run <= "\u309f":  # a lone kana is a particle, not a word
+            grams.append(run)
         grams.extend(run[i : i + 2] for i in range(len(run) - 1))
     return grams
 

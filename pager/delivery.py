@@ -31,17 +31,21 @@ class RetryPolicy:
     timeout: float = 10.0
 
 
+DEFAULT_RETRY = RetryPolicy()
+
+
 async def post_with_retries(
     session: aiohttp.ClientSession,
     url: str,
     body: bytes,
     headers: Mapping[str, str] | Callable[[], Mapping[str, str]],
     *,
-    policy: RetryPolicy = RetryPolicy(),
+    policy: RetryPolicy | None = None,
     sleep: Sleep = asyncio.sleep,
     name: str = "pager",
 ) -> DeliveryResult:
     """Never raises; ``headers`` may be a function so a signature is fresh on each attempt."""
+    policy = policy or DEFAULT_RETRY
     status: int | None = None
     error: str | None = None
     for attempt in range(1, policy.attempts + 1):

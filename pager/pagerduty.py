@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 from pydantic import SecretStr
 
-from pager.delivery import DeliveryResult, RetryPolicy, Sleep, post_with_retries
+from pager.delivery import DEFAULT_RETRY, DeliveryResult, RetryPolicy, Sleep, post_with_retries
 
 EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
 _SEVERITY = {"critical": "critical", "high": "error", "medium": "warning", "low": "info"}
@@ -31,8 +31,16 @@ class PagerDutyTarget:
 
 
 def event_body(
-    target: PagerDutyTarget, action: str, *, incident_ref: str, level: str, title: str, severity: str,
-    at: datetime, link: str | None, details: dict[str, Any] | None = None,
+    target: PagerDutyTarget,
+    action: str,
+    *,
+    incident_ref: str,
+    level: str,
+    title: str,
+    severity: str,
+    at: datetime,
+    link: str | None,
+    details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "routing_key": target.routing_key.get_secret_value(),
@@ -56,11 +64,20 @@ def event_body(
 
 
 async def send(
-    session: aiohttp.ClientSession, target: PagerDutyTarget, body: dict[str, Any], *,
-    policy: RetryPolicy = RetryPolicy(), sleep: Sleep | None = None,
+    session: aiohttp.ClientSession,
+    target: PagerDutyTarget,
+    body: dict[str, Any],
+    *,
+    policy: RetryPolicy = DEFAULT_RETRY,
+    sleep: Sleep | None = None,
 ) -> DeliveryResult:
     kwargs = {"sleep": sleep} if sleep else {}
     return await post_with_retries(
-        session, target.url, json.dumps(body).encode(), {"Content-Type": "application/json"},
-        policy=policy, name="pagerduty", **kwargs,  # type: ignore[arg-type]
+        session,
+        target.url,
+        json.dumps(body).encode(),
+        {"Content-Type": "application/json"},
+        policy=policy,
+        name="pagerduty",
+        **kwargs,  # type: ignore[arg-type]
     )

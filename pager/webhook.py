@@ -18,7 +18,7 @@ from typing import Any
 import aiohttp
 from pydantic import SecretStr
 
-from pager.delivery import DeliveryResult, RetryPolicy, Sleep, post_with_retries
+from pager.delivery import DEFAULT_RETRY, DeliveryResult, RetryPolicy, Sleep, post_with_retries
 
 TOLERANCE = 300
 
@@ -37,7 +37,9 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def verify_signature(secret: str, timestamp: str, body: bytes, given: str, now: float, tolerance: int = TOLERANCE) -> bool:
+def verify_signature(
+    secret: str, timestamp: str, body: bytes, given: str, now: float, tolerance: int = TOLERANCE
+) -> bool:
     try:
         ts = int(timestamp)
     except ValueError:
@@ -48,8 +50,13 @@ def verify_signature(secret: str, timestamp: str, body: bytes, given: str, now: 
 
 
 async def send(
-    session: aiohttp.ClientSession, target: WebhookTarget, payload: dict[str, Any], *,
-    policy: RetryPolicy = RetryPolicy(), sleep: Sleep | None = None, clock: Callable[[], float] = time.time,
+    session: aiohttp.ClientSession,
+    target: WebhookTarget,
+    payload: dict[str, Any],
+    *,
+    policy: RetryPolicy = DEFAULT_RETRY,
+    sleep: Sleep | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> DeliveryResult:
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
 

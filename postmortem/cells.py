@@ -66,14 +66,25 @@ def set_widths(ws: WriteOnlyWorksheet, widths: list[int]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, max(8, width + 2))
 
 
-def table(ws: WriteOnlyWorksheet, titles: list[str], rows: list[list[Any]], tz: ZoneInfo, *, wrap_cols: frozenset[int] = frozenset()) -> None:
+def table(
+    ws: WriteOnlyWorksheet,
+    titles: list[str],
+    rows: list[list[Any]],
+    tz: ZoneInfo,
+    *,
+    wrap_cols: frozenset[int] = frozenset(),
+) -> None:
     """A sheet with a styled, frozen, filterable header row and fitted columns."""
     from openpyxl.utils import get_column_letter
 
     widths = [display_width(t) for t in titles]
     for row in rows[:2000]:  # fit to a sample: enough for width, cheap for 100k rows
         for i, value in enumerate(row):
-            text = value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else str(value if value is not None else "")
+            text = (
+                value.strftime("%Y-%m-%d %H:%M")
+                if isinstance(value, datetime)
+                else str(value if value is not None else "")
+            )
             widths[i] = max(widths[i], min(MAX_WIDTH, display_width(text)))
     set_widths(ws, widths)
     ws.freeze_panes = "A2"

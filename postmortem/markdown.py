@@ -23,6 +23,10 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
 def render_markdown(pm: PostmortemInput) -> str:
     L = pm.locale
     i = pm.incident
@@ -50,15 +54,23 @@ def render_markdown(pm: PostmortemInput) -> str:
     out += ["", f"## {t('postmortem.section.severity', L)}", ""]
     history = pm.severity_history
     if history:
-        out += [f"| {t('postmortem.time_col', L)} | {t('postmortem.change', L)} | {t('postmortem.by', L)} |", "|---|---|---|"]
-        out += [f"| {_when(c.at, pm)} | {pm.label(c.before)} → {pm.label(c.after)} | {pm.name(c.actor)} |" for c in history]
+        out += [
+            f"| {t('postmortem.time_col', L)} | {t('postmortem.change', L)} | {t('postmortem.by', L)} |",
+            "|---|---|---|",
+        ]
+        out += [
+            f"| {_when(c.at, pm)} | {pm.label(c.before)} → {pm.label(c.after)} | {pm.name(c.actor)} |" for c in history
+        ]
     else:
         out.append(t("postmortem.severity_unchanged", L, severity=pm.label(i.severity)))
 
     f = pm.impact
     out += [
-        "", f"## {t('postmortem.section.impact', L)}", "",
-        f"| {t('postmortem.field', L)} | {t('postmortem.value', L)} |", "|---|---|",
+        "",
+        f"## {t('postmortem.section.impact', L)}",
+        "",
+        f"| {t('postmortem.field', L)} | {t('postmortem.value', L)} |",
+        "|---|---|",
         f"| {t('postmortem.impact.duration', L)} | {plain(f.duration_minutes)} |",
         f"| {t('postmortem.impact.users', L)} | {f'{f.affected_users:,}' if f.affected_users is not None else '—'} |",
         f"| {t('postmortem.impact.lost', L)} | {plain(f.lost_transactions)} |",
@@ -69,22 +81,33 @@ def render_markdown(pm: PostmortemInput) -> str:
     if i.impact.services:
         out.append(f"| {t('postmortem.impact.services', L)} | {', '.join(i.impact.services)} |")
 
-    out += ["", f"## {t('postmortem.section.timeline', L)}", "",
-            f"| {t('postmortem.time_col', L)} ({zone}) | {t('postmortem.event', L)} | {t('postmortem.responder', L)} | {t('postmortem.observation', L)} |",
-            "|---|---|---|---|"]
+    out += [
+        "",
+        f"## {t('postmortem.section.timeline', L)}",
+        "",
+        _row(
+            f"{t('postmortem.time_col', L)} ({zone})",
+            *(t(f"postmortem.{k}", L) for k in ("event", "responder", "observation")),
+        ),
+        "|---|---|---|---|",
+    ]
     for e in sorted((e for e in pm.entries if not e.deleted), key=lambda e: (e.occurred_at, e.seq)):
         text = _cell(e.text) + (f" _({t('timeline.amended', L)})_" if e.amended else "")
         out.append(f"| {_when(e.occurred_at, pm)} | {t(f'timeline.kind.{e.kind}', L)} | {pm.name(e.actor)} | {text} |")
 
     out += ["", f"## {t('postmortem.section.escalation', L)}", ""]
     if pm.pages:
-        out += [f"| {t('postmortem.paged_at', L)} | {t('postmortem.target', L)} | {t('postmortem.who', L)} | {t('postmortem.acked', L)} | {t('postmortem.time_to_ack', L)} |",
-                "|---|---|---|---|---|"]
+        out += [
+            _row(*(t(f"postmortem.{k}", L) for k in ("paged_at", "target", "who", "acked", "time_to_ack"))),
+            "|---|---|---|---|---|",
+        ]
         for p in pm.pages:
             who = ", ".join(pm.name(u) for u in p.user_ids) or "—"
             acked = f"{pm.name(p.acked_by)} {_when(p.acked_at, pm)}" if p.acked_by else "—"
             kind = t(f"postmortem.page_kind.{p.kind}", L)
-            out.append(f"| {_when(p.paged_at, pm)} | {p.target} ({kind}) | {who} | {acked} | {_span(p.time_to_ack, L)} |")
+            out.append(
+                f"| {_when(p.paged_at, pm)} | {p.target} ({kind}) | {who} | {acked} | {_span(p.time_to_ack, L)} |"
+            )
     else:
         out.append(t("postmortem.no_pages", L))
 
@@ -102,7 +125,10 @@ def render_markdown(pm: PostmortemInput) -> str:
         out.append(f"### {t(f'postmortem.rca.{section}', L)}")
         for part in parts:
             items = rca.items(part)
-            out.append(f"- **{t(f'postmortem.rca.{part}', L)}**: " + ("; ".join(items) if items else t("postmortem.to_fill", L)))
+            out.append(
+                f"- **{t(f'postmortem.rca.{part}', L)}**: "
+                + ("; ".join(items) if items else t("postmortem.to_fill", L))
+            )
         out.append("")
     if rca.hypotheses or rca.verifications:
         out.append(f"_{t('postmortem.rca.evidence', L)}_")

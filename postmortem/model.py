@@ -71,8 +71,11 @@ class PostmortemInput:
     @property
     def severity_history(self) -> list[SeverityChange]:
         return [
-            SeverityChange(e.occurred_at, e.actor, str(e.data.get("severity_from", "")), str(e.data.get("severity_to", "")))
-            for e in self.entries if e.kind == "severity_changed"
+            SeverityChange(
+                e.occurred_at, e.actor, str(e.data.get("severity_from", "")), str(e.data.get("severity_to", ""))
+            )
+            for e in self.entries
+            if e.kind == "severity_changed"
         ]
 
     @property
@@ -82,8 +85,14 @@ class PostmortemInput:
     @property
     def impact(self) -> ImpactFigures:
         impact = self.incident.impact
-        return compute_impact(self.incident.started_at, self.end, users=impact.users, tps=impact.tps,
-                              revenue_per_txn=impact.revenue_per_txn, target=self.sla_target)
+        return compute_impact(
+            self.incident.started_at,
+            self.end,
+            users=impact.users,
+            tps=impact.tps,
+            revenue_per_txn=impact.revenue_per_txn,
+            target=self.sla_target,
+        )
 
     def name(self, user_id: str | None) -> str:
         if not user_id:
@@ -95,10 +104,18 @@ class PostmortemInput:
 
     def milestones(self) -> list[tuple[str, datetime | None]]:
         i = self.incident
-        detected = i.detected_at or next((e.occurred_at for e in self.entries if e.kind in ("detected", "alert")), None) or i.declared_at
+        detected = (
+            i.detected_at
+            or next((e.occurred_at for e in self.entries if e.kind in ("detected", "alert")), None)
+            or i.declared_at
+        )
         return [
-            ("started", i.started_at), ("detected", detected), ("declared", i.declared_at),
-            ("acknowledged", i.acknowledged_at), ("mitigated", i.mitigated_at), ("resolved", i.resolved_at),
+            ("started", i.started_at),
+            ("detected", detected),
+            ("declared", i.declared_at),
+            ("acknowledged", i.acknowledged_at),
+            ("mitigated", i.mitigated_at),
+            ("resolved", i.resolved_at),
         ]
 
     def durations(self) -> list[tuple[str, timedelta | None]]:
@@ -109,5 +126,9 @@ class PostmortemInput:
             value = at[key]
             return value - start if value and start else None
 
-        return [("to_detect", since("detected")), ("to_acknowledge", since("acknowledged")),
-                ("to_mitigate", since("mitigated")), ("to_resolve", since("resolved"))]
+        return [
+            ("to_detect", since("detected")),
+            ("to_acknowledge", since("acknowledged")),
+            ("to_mitigate", since("mitigated")),
+            ("to_resolve", since("resolved")),
+        ]

@@ -74,7 +74,9 @@ class MonthFigures:
     mttr_mean: float | None
     mttr_p90: float | None
     within_target_rate: float | None
-    availability: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # service → (actual %, SLO %, budget left %)
+    availability: dict[str, tuple[float, float, float]] = field(
+        default_factory=dict
+    )  # service → (actual %, SLO %, budget left %)
     weekly: dict[int, Counter[str]] = field(default_factory=dict)
 
 
@@ -85,7 +87,9 @@ def month_bounds(month: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def month_figures(incidents: Sequence[ReportIncident], month: str, *, services_slo: Mapping[str, float], tz: ZoneInfo) -> MonthFigures:
+def month_figures(
+    incidents: Sequence[ReportIncident], month: str, *, services_slo: Mapping[str, float], tz: ZoneInfo
+) -> MonthFigures:
     start, end = month_bounds(month, tz)
     chosen = [i for i in incidents if start <= i.started_at < end]
     tta = _minutes([i.tta for i in chosen if i.tta is not None])
@@ -93,9 +97,14 @@ def month_figures(incidents: Sequence[ReportIncident], month: str, *, services_s
     with_target = [i for i in chosen if i.response_target is not None]
     within = [i for i in with_target if i.tta is not None and i.tta <= i.response_target]  # type: ignore[operator]
     figures = MonthFigures(
-        month=month, count=len(chosen), by_severity=dict(Counter(i.severity for i in chosen)),
+        month=month,
+        count=len(chosen),
+        by_severity=dict(Counter(i.severity for i in chosen)),
         by_service=dict(Counter(s for i in chosen for s in i.services)),
-        mtta_mean=_mean(tta), mtta_p90=_p90(tta), mttr_mean=_mean(ttr), mttr_p90=_p90(ttr),
+        mtta_mean=_mean(tta),
+        mtta_p90=_p90(tta),
+        mttr_mean=_mean(ttr),
+        mttr_p90=_p90(ttr),
         within_target_rate=len(within) / len(with_target) if with_target else None,
     )
     month_minutes = (end - start).total_seconds() / 60
@@ -111,29 +120,72 @@ def month_figures(incidents: Sequence[ReportIncident], month: str, *, services_s
     return figures
 
 
-def build_month_report(incidents: Sequence[ReportIncident], month: str, *, services_slo: Mapping[str, float],
-                       severities: Sequence[str], tz: ZoneInfo, locale: str) -> bytes:
+def build_month_report(
+    incidents: Sequence[ReportIncident],
+    month: str,
+    *,
+    services_slo: Mapping[str, float],
+    severities: Sequence[str],
+    tz: ZoneInfo,
+    locale: str,
+) -> bytes:
     f = month_figures(incidents, month, services_slo=services_slo, tz=tz)
     wb = Workbook(write_only=True)
     rows = [
-        ["Month", f.month], ["Incidents", f.count],
-        ["MTTA mean (min)", f.mtta_mean], ["MTTA p90 (min)", f.mtta_p90],
-        ["MTTR mean (min)", f.mttr_mean], ["MTTR p90 (min)", f.mttr_p90],
+        ["Month", f.month],
+        ["Incidents", f.count],
+        ["MTTA mean (min)", f.mtta_mean],
+        ["MTTA p90 (min)", f.mtta_p90],
+        ["MTTR mean (min)", f.mttr_mean],
+        ["MTTR p90 (min)", f.mttr_p90],
         ["Response within target (%)", f.within_target_rate * 100 if f.within_target_rate is not None else None],
     ]
     rows += [[f"Severity: {s}", f.by_severity.get(s, 0)] for s in severities]
     rows += [[f"Service: {s}", n] for s, n in sorted(f.by_service.items())]
     table(wb.create_sheet("Summary"), ["Figure", "Value"], rows, tz)
-    table(wb.create_sheet("Availability"), ["Service", "Availability (%)", "SLO (%)", "Error budget left (%)"],
-          [[s, a, slo, left] for s, (a, slo, left) in sorted(f.availability.items())], tz)
+    table(
+        wb.create_sheet("Availability"),
+        ["Service", "Availability (%)", "SLO (%)", "Error budget left (%)"],
+        [[s, a, slo, left] for s, (a, slo, left) in sorted(f.availability.items())],
+        tz,
+    )
     start, end = month_bounds(month, tz)
     chosen = sorted((i for i in incidents if start <= i.started_at < end), key=lambda i: i.started_at)
     zone = f" ({tz})"
-    table(wb.create_sheet("Incidents"),
-          ["ID", "Title", "Severity", "Services", "Started" + zone, "TTA (min)", "TTR (min)", "Impact", "Cause", "Response", "Prevention"],
-          [[i.ref, i.title, i.severity, ", ".join(i.services), i.started_at,
-            round(i.tta.total_seconds() / 60, 1) if i.tta else None, round(i.ttr.total_seconds() / 60, 1) if i.ttr else None,
-            i.impact, i.cause, i.response, i.prevention] for i in chosen], tz, wrap_cols=frozenset({7, 8, 9, 10}))
+    table(
+        wb.create_sheet("Incidents"),
+        [
+            "ID",
+            "Title",
+            "Severity",
+            "Services",
+            "Started" + zone,
+            "TTA (min)",
+            "TTR (min)",
+            "Impact",
+            "Cause",
+            "Response",
+            "Prevention",
+        ],
+        [
+            [
+                i.ref,
+                i.title,
+                i.severity,
+                ", ".join(i.services),
+                i.started_at,
+                round(i.tta.total_seconds() / 60, 1) if i.tta else None,
+                round(i.ttr.total_seconds() / 60, 1) if i.ttr else None,
+                i.impact,
+                i.cause,
+                i.response,
+                i.prevention,
+            ]
+            for i in chosen
+        ],
+        tz,
+        wrap_cols=frozenset({7, 8, 9, 10}),
+    )
     weekly = wb.create_sheet("Weekly")
     weekly.append(["Week", *severities])
     weeks = range(1, 6)
@@ -149,5 +201,3 @@ def build_month_report(incidents: Sequence[ReportIncident], month: str, *, servi
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-

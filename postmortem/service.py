@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -54,8 +54,15 @@ class Drafted:
 
 class PostmortemService:
     def __init__(
-        self, *, store: IncidentStore, postmortems: PostmortemStore, publisher: Publisher, timers: Timers, clock: Clock,
-        settings: PostmortemSettings, severity_label: Callable[[str, str], str],
+        self,
+        *,
+        store: IncidentStore,
+        postmortems: PostmortemStore,
+        publisher: Publisher,
+        timers: Timers,
+        clock: Clock,
+        settings: PostmortemSettings,
+        severity_label: Callable[[str, str], str],
         names: Callable[[Sequence[str]], Awaitable[dict[str, str]]],
         pages: Callable[[int], Awaitable[list[PageSummary]]],
     ) -> None:
@@ -77,13 +84,20 @@ class PostmortemService:
         await self.draft(incident.id)
         resolved = incident.resolved_at or self.clock.now()
         review_due = self.review_due(resolved)
-        await self.timers.arm(f"review:{incident.id}:{int(resolved.timestamp())}", REVIEW, review_due - timedelta(days=1)
-                              if review_due - timedelta(days=1) > resolved else review_due,
-                              {"incident_id": incident.id, "kind": "review", "due": review_due.isoformat()})
+        await self.timers.arm(
+            f"review:{incident.id}:{int(resolved.timestamp())}",
+            REVIEW,
+            review_due - timedelta(days=1) if review_due - timedelta(days=1) > resolved else review_due,
+            {"incident_id": incident.id, "kind": "review", "due": review_due.isoformat()},
+        )
         if self.settings.customer_report_within:
             due = resolved + self.settings.customer_report_within
-            await self.timers.arm(f"customer:{incident.id}:{int(resolved.timestamp())}", REVIEW, due - timedelta(hours=2),
-                                  {"incident_id": incident.id, "kind": "customer", "due": due.isoformat()})
+            await self.timers.arm(
+                f"customer:{incident.id}:{int(resolved.timestamp())}",
+                REVIEW,
+                due - timedelta(hours=2),
+                {"incident_id": incident.id, "kind": "customer", "due": due.isoformat()},
+            )
 
     def review_due(self, resolved: datetime) -> datetime:
         """The review window's end, moved into business hours on a weekday."""
@@ -115,15 +129,28 @@ class PostmortemService:
         actions = await self.postmortems.actions(incident.id)
         people |= {a.owner for a in actions if a.owner}
         suggestions = [
-            KbSuggestion(str(e.data.get("entry_id", "")), str(e.data.get("title", e.text)), e.occurred_at,
-                         _feedback(entries, str(e.data.get("entry_id", ""))))
-            for e in entries if e.kind == "kb_suggestion"
+            KbSuggestion(
+                str(e.data.get("entry_id", "")),
+                str(e.data.get("title", e.text)),
+                e.occurred_at,
+                _feedback(entries, str(e.data.get("entry_id", ""))),
+            )
+            for e in entries
+            if e.kind == "kb_suggestion"
         ]
         return PostmortemInput(
-            incident=incident, entries=entries, tz=self.settings.tz, locale=locale, generated_at=self.clock.now(),
-            version=version, sla_target=self.settings.sla_target,
+            incident=incident,
+            entries=entries,
+            tz=self.settings.tz,
+            locale=locale,
+            generated_at=self.clock.now(),
+            version=version,
+            sla_target=self.settings.sla_target,
             severity_label={k: self.severity_label(k, locale) for k in {incident.severity, *_severities(entries)}},
-            names=await self.names(sorted(people)), pages=pages, suggestions=suggestions, actions=actions,
+            names=await self.names(sorted(people)),
+            pages=pages,
+            suggestions=suggestions,
+            actions=actions,
         )
 
     async def draft(self, incident_id: int) -> Drafted | None:
@@ -159,5 +186,3 @@ def _feedback(entries: Sequence[object], entry_id: str) -> str | None:
         if getattr(e, "kind", "") == "kb_feedback" and getattr(e, "data", {}).get("entry_id") == entry_id:
             verdict = str(e.data.get("feedback"))  # type: ignore[attr-defined]
     return verdict
-
-

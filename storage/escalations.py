@@ -29,7 +29,9 @@ class SqlEscalationStore:
     async def save(self, state: EscalationState, version: int | None) -> int:
         async with self._sessions() as session, session.begin():
             if version is None:
-                stmt = self._insert(EscalationRow).values(incident_id=state.incident_id, state=state.to_dict(), version=1)
+                stmt = self._insert(EscalationRow).values(
+                    incident_id=state.incident_id, state=state.to_dict(), version=1
+                )
                 result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["incident_id"]))
                 if not result.rowcount:  # type: ignore[attr-defined]
                     raise StaleEscalation(str(state.incident_id))
@@ -46,8 +48,15 @@ class SqlEscalationStore:
 
     async def record_page(self, page: PageRecord) -> bool:
         stmt = self._insert(PageRow).values(
-            key=page.key, incident_id=page.incident_id, step=page.step, target=page.target, kind=page.kind,
-            reason=page.reason, user_ids=page.user_ids, paged_at=page.paged_at, messages=[],
+            key=page.key,
+            incident_id=page.incident_id,
+            step=page.step,
+            target=page.target,
+            kind=page.kind,
+            reason=page.reason,
+            user_ids=page.user_ids,
+            paged_at=page.paged_at,
+            messages=[],
         )
         async with self._sessions() as session, session.begin():
             result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
@@ -74,8 +83,19 @@ class SqlEscalationStore:
                 )
             ).scalars()
             return [
-                PageRecord(r.key, r.incident_id, r.step, r.target, r.kind, r.reason, list(r.user_ids),
-                           r.paged_at, list(r.messages), r.acked_by, r.acked_at)
+                PageRecord(
+                    r.key,
+                    r.incident_id,
+                    r.step,
+                    r.target,
+                    r.kind,
+                    r.reason,
+                    list(r.user_ids),
+                    r.paged_at,
+                    list(r.messages),
+                    r.acked_by,
+                    r.acked_at,
+                )
                 for r in rows
             ]
 
@@ -90,5 +110,12 @@ class SqlEscalationStore:
 
     async def add_override(self, override: Override) -> None:
         async with self._sessions() as session, session.begin():
-            session.add(OverrideRow(level=override.level, user_id=override.user_id, starts_at=override.start,
-                                    ends_at=override.end, created_by=override.created_by))
+            session.add(
+                OverrideRow(
+                    level=override.level,
+                    user_id=override.user_id,
+                    starts_at=override.start,
+                    ends_at=override.end,
+                    created_by=override.created_by,
+                )
+            )

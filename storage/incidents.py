@@ -17,6 +17,7 @@ from incident.ports import NewEntry, NewIncident, StaleIncident
 from storage.database import session_factory
 from storage.tables import IncidentCounter, IncidentRow, ProcessedRequest, TimelineEntryRow
 
+
 class SqlIncidentStore:
     """Implements ``incident.ports.IncidentStore``."""
 
@@ -49,9 +50,7 @@ class SqlIncidentStore:
         result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def declare(
-        self, new: NewIncident, first_entry: NewEntry, *, idempotency_key: str | None
-    ) -> Incident | None:
+    async def declare(self, new: NewIncident, first_entry: NewEntry, *, idempotency_key: str | None) -> Incident | None:
         async with self._write() as session:
             # Writes come first in this transaction: on SQLite a read-then-write transaction
             # could fail to upgrade its lock under concurrent declares.
@@ -159,10 +158,7 @@ class SqlIncidentStore:
                 )
             )
         ).scalar_one()
-        rows = [
-            _entry_row(incident_id, int(last) + i + 1, e, e.occurred_at)
-            for i, e in enumerate(entries)
-        ]
+        rows = [_entry_row(incident_id, int(last) + i + 1, e, e.occurred_at) for i, e in enumerate(entries)]
         session.add_all(rows)
         await session.flush()
         return rows

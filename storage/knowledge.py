@@ -32,10 +32,23 @@ class SqlKnowledgeStore:
             for entry in entries:
                 row = await session.get(KbEntryRow, entry.id)
                 if row is None:
-                    session.add(KbEntryRow(id=entry.id, title=entry.title[:500], language=entry.language,
-                                           success_rate=entry.success_rate, data=entry.to_dict(), updated_at=at))
+                    session.add(
+                        KbEntryRow(
+                            id=entry.id,
+                            title=entry.title[:500],
+                            language=entry.language,
+                            success_rate=entry.success_rate,
+                            data=entry.to_dict(),
+                            updated_at=at,
+                        )
+                    )
                 else:
-                    row.title, row.language, row.data, row.updated_at = entry.title[:500], entry.language, entry.to_dict(), at
+                    row.title, row.language, row.data, row.updated_at = (
+                        entry.title[:500],
+                        entry.language,
+                        entry.to_dict(),
+                        at,
+                    )
                     row.success_rate = entry.success_rate
 
     async def set_success_rate(self, entry_id: str, rate: float) -> None:
@@ -46,3 +59,22 @@ class SqlKnowledgeStore:
         async with self._sessions() as session:
             row = await session.get(KbEntryRow, entry_id)
         return row.success_rate if row else None
+
+    async def insert_many(self, entries: Sequence[KbEntry], at: datetime) -> None:
+        """Bulk insert of new entries (a first import, benches): one statement per batch."""
+        from sqlalchemy import insert
+
+        rows = [
+            {
+                "id": e.id,
+                "title": e.title[:500],
+                "language": e.language,
+                "success_rate": e.success_rate,
+                "data": e.to_dict(),
+                "updated_at": at,
+            }
+            for e in entries
+        ]
+        async with self._sessions() as session, session.begin():
+            for start in range(0, len(rows), 5000):
+                await session.execute(insert(KbEntryRow), rows[start : start + 5000])

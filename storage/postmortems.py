@@ -17,16 +17,29 @@ class SqlPostmortemStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self._sessions = session_factory(engine)
 
-    async def add_action(self, incident_id: int, *, horizon: str, text: str, owner: str | None, due: date,
-                         created_by: str, at: datetime) -> ActionItem:
+    async def add_action(
+        self, incident_id: int, *, horizon: str, text: str, owner: str | None, due: date, created_by: str, at: datetime
+    ) -> ActionItem:
         for _ in range(10):
             try:
                 async with self._sessions() as session, session.begin():
-                    last = (await session.execute(
-                        select(func.coalesce(func.max(ActionItemRow.n), 0)).where(ActionItemRow.incident_id == incident_id)  # type: ignore[arg-type]
-                    )).scalar_one()
-                    row = ActionItemRow(incident_id=incident_id, n=int(last) + 1, horizon=horizon, text=text, owner=owner,
-                                        due=due, created_by=created_by, created_at=at)
+                    last = (
+                        await session.execute(
+                            select(func.coalesce(func.max(ActionItemRow.n), 0)).where(
+                                ActionItemRow.incident_id == incident_id
+                            )  # type: ignore[arg-type]
+                        )
+                    ).scalar_one()
+                    row = ActionItemRow(
+                        incident_id=incident_id,
+                        n=int(last) + 1,
+                        horizon=horizon,
+                        text=text,
+                        owner=owner,
+                        due=due,
+                        created_by=created_by,
+                        created_at=at,
+                    )
                     session.add(row)
                 return ActionItem(row.n, horizon, text, owner, due, False)
             except IntegrityError:
@@ -36,26 +49,39 @@ class SqlPostmortemStore:
     async def mark_done(self, incident_id: int, n: int) -> bool:
         async with self._sessions() as session, session.begin():
             result = await session.execute(
-                update(ActionItemRow).where(ActionItemRow.incident_id == incident_id).where(ActionItemRow.n == n).values(done=True)  # type: ignore[arg-type]
+                update(ActionItemRow)
+                .where(ActionItemRow.incident_id == incident_id)
+                .where(ActionItemRow.n == n)
+                .values(done=True)  # type: ignore[arg-type]
             )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def actions(self, incident_id: int) -> list[ActionItem]:
         async with self._sessions() as session:
-            rows = (await session.execute(
-                select(ActionItemRow).where(ActionItemRow.incident_id == incident_id).order_by(ActionItemRow.n)  # type: ignore[arg-type]
-            )).scalars()
+            rows = (
+                await session.execute(
+                    select(ActionItemRow).where(ActionItemRow.incident_id == incident_id).order_by(ActionItemRow.n)  # type: ignore[arg-type]
+                )
+            ).scalars()
             return [ActionItem(r.n, r.horizon, r.text, r.owner, r.due, r.done) for r in rows]
 
     async def add_version(self, incident_id: int, markdown: str, at: datetime) -> int:
         for _ in range(10):
             try:
                 async with self._sessions() as session, session.begin():
-                    last = (await session.execute(
-                        select(func.coalesce(func.max(PostmortemVersionRow.version), 0)).where(PostmortemVersionRow.incident_id == incident_id)  # type: ignore[arg-type]
-                    )).scalar_one()
+                    last = (
+                        await session.execute(
+                            select(func.coalesce(func.max(PostmortemVersionRow.version), 0)).where(
+                                PostmortemVersionRow.incident_id == incident_id
+                            )  # type: ignore[arg-type]
+                        )
+                    ).scalar_one()
                     version = int(last) + 1
-                    session.add(PostmortemVersionRow(incident_id=incident_id, version=version, generated_at=at, markdown=markdown))
+                    session.add(
+                        PostmortemVersionRow(
+                            incident_id=incident_id, version=version, generated_at=at, markdown=markdown
+                        )
+                    )
                 return version
             except IntegrityError:
                 continue
@@ -63,7 +89,11 @@ class SqlPostmortemStore:
 
     async def versions(self, incident_id: int) -> list[tuple[int, str]]:
         async with self._sessions() as session:
-            rows = (await session.execute(
-                select(PostmortemVersionRow).where(PostmortemVersionRow.incident_id == incident_id).order_by(PostmortemVersionRow.version)  # type: ignore[arg-type]
-            )).scalars()
+            rows = (
+                await session.execute(
+                    select(PostmortemVersionRow)
+                    .where(PostmortemVersionRow.incident_id == incident_id)
+                    .order_by(PostmortemVersionRow.version)  # type: ignore[arg-type]
+                )
+            ).scalars()
             return [(r.version, r.markdown) for r in rows]

@@ -30,14 +30,18 @@ class SqlTimelineStore:
     async def entry_id_for_message(self, incident_id: int, message_ts: str, *, source: str) -> int | None:
         async with self._sessions() as session:
             return (
-                await session.execute(
-                    select(TimelineEntryRow.id)
-                    .where(TimelineEntryRow.incident_id == incident_id)  # type: ignore[arg-type]
-                    .where(TimelineEntryRow.message_ts == message_ts)  # type: ignore[arg-type]
-                    .where(TimelineEntryRow.source == source)  # type: ignore[arg-type]
-                    .where(TimelineEntryRow.deleted.is_(False))  # type: ignore[attr-defined]
+                (
+                    await session.execute(
+                        select(TimelineEntryRow.id)
+                        .where(TimelineEntryRow.incident_id == incident_id)  # type: ignore[arg-type]
+                        .where(TimelineEntryRow.message_ts == message_ts)  # type: ignore[arg-type]
+                        .where(TimelineEntryRow.source == source)  # type: ignore[arg-type]
+                        .where(TimelineEntryRow.deleted.is_(False))  # type: ignore[attr-defined]
+                    )
                 )
-            ).scalars().first()
+                .scalars()
+                .first()
+            )
 
     async def amend(self, entry_id: int, *, new_text: str | None, actor: str, at: datetime) -> bool:
         """Edit (``new_text``) or delete (None) an entry, keeping the original in the audit trail."""
@@ -45,8 +49,17 @@ class SqlTimelineStore:
             row = await session.get(TimelineEntryRow, entry_id, with_for_update=True)
             if row is None or row.deleted:
                 return False
-            session.add(AmendmentRow(entry_id=entry_id, incident_id=row.incident_id, action="delete" if new_text is None else "edit",
-                                     old_text=row.text, new_text=new_text, actor=actor, at=at))
+            session.add(
+                AmendmentRow(
+                    entry_id=entry_id,
+                    incident_id=row.incident_id,
+                    action="delete" if new_text is None else "edit",
+                    old_text=row.text,
+                    new_text=new_text,
+                    actor=actor,
+                    at=at,
+                )
+            )
             values: dict[str, object] = {"amended": True}
             if new_text is None:
                 values["deleted"] = True

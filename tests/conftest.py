@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from storage.database import DatabaseUrl, create_engine as create_async_engine_for
-from storage.database import normalize_database_url
+from storage.database import DatabaseUrl, normalize_database_url
+from storage.database import create_engine as create_async_engine_for
 from storage.migrate import upgrade
 
 PG_URL = os.environ.get("HIKESHI_TEST_PG", "postgresql://root@127.0.0.1:5432/test")
@@ -85,5 +85,3 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared/ is not beside this clone (CI has it; a user's clone does not)")
     return SHARED
-
-

@@ -18,7 +18,9 @@ K = TypeVar("K")
 
 
 class Coalescer(Generic[K]):
-    def __init__(self, flush: Callable[[K], Awaitable[None]], *, clock: Clock, interval: timedelta = timedelta(seconds=2)) -> None:
+    def __init__(
+        self, flush: Callable[[K], Awaitable[None]], *, clock: Clock, interval: timedelta = timedelta(seconds=2)
+    ) -> None:
         self._flush = flush
         self._clock = clock
         self._interval = interval

@@ -45,15 +45,27 @@ class TimelineService:
         self.bus = bus
 
     async def record(
-        self, channel_id: str, *, kind: str, text: str, actor: str, occurred_at: datetime | None = None,
-        source: EntrySource = EntrySource.COMMAND, message: FromMessage | None = None,
+        self,
+        channel_id: str,
+        *,
+        kind: str,
+        text: str,
+        actor: str,
+        occurred_at: datetime | None = None,
+        source: EntrySource = EntrySource.COMMAND,
+        message: FromMessage | None = None,
     ) -> Recorded:
         incident = await self.store.by_channel(channel_id)
         if incident is None:
             return Recorded("core.not_an_incident_channel", ok=False)
         entry = NewEntry(
-            kind=kind, text=text, actor=actor, occurred_at=occurred_at or self.clock.now(), source=source,
-            message_ts=message.ts if message else None, permalink=message.permalink if message else None,
+            kind=kind,
+            text=text,
+            actor=actor,
+            occurred_at=occurred_at or self.clock.now(),
+            source=source,
+            message_ts=message.ts if message else None,
+            permalink=message.permalink if message else None,
             files=list(message.files) if message else [],
             data={"recorded_by": actor} if message and message.user != actor else {},
         )
@@ -61,7 +73,9 @@ class TimelineService:
         await self.bus.publish(IncidentEvent(events.ENTRY_ADDED, incident, actor, {"kind": kind, "text": text}))
         return Recorded("timeline.recorded", {"ref": str(incident.ref), "kind": kind}, incident=incident)
 
-    async def record_message(self, channel_id: str, message: FromMessage, *, kind: str, actor: str, source: EntrySource) -> Recorded:
+    async def record_message(
+        self, channel_id: str, message: FromMessage, *, kind: str, actor: str, source: EntrySource
+    ) -> Recorded:
         incident = await self.store.by_channel(channel_id)
         if incident is None:
             return Recorded("timeline.not_incident_channel", ok=False)
@@ -69,15 +83,22 @@ class TimelineService:
         if existing is not None:
             return Recorded("timeline.recorded", {"ref": str(incident.ref), "kind": kind}, incident=incident)
         return await self.record(
-            channel_id, kind=kind, text=message.text, actor=message.user or actor, occurred_at=message.sent_at,
-            source=source, message=message,
+            channel_id,
+            kind=kind,
+            text=message.text,
+            actor=message.user or actor,
+            occurred_at=message.sent_at,
+            source=source,
+            message=message,
         )
 
     async def unrecord_message(self, channel_id: str, message_ts: str, actor: str) -> bool:
         incident = await self.store.by_channel(channel_id)
         if incident is None:
             return False
-        entry_id = await self.corrections.entry_id_for_message(incident.id, message_ts, source=EntrySource.REACTION.value)
+        entry_id = await self.corrections.entry_id_for_message(
+            incident.id, message_ts, source=EntrySource.REACTION.value
+        )
         if entry_id is None:
             return False
         await self.corrections.amend(entry_id, new_text=None, actor=actor, at=self.clock.now())

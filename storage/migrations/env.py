@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
-
-import importlib
-import pkgutil
 
 import storage
 from storage.types import UtcDateTime

@@ -9,7 +9,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_PACKAGES = ("incident", "timeline", "escalation", "knowledge", "postmortem")
-FORBIDDEN = ("slack_bolt", "slack_sdk", "sqlmodel", "sqlalchemy", "aiohttp", "bot", "handlers", "storage", "chat", "pager")
+FORBIDDEN = (
+    "slack_bolt",
+    "slack_sdk",
+    "sqlmodel",
+    "sqlalchemy",
+    "aiohttp",
+    "bot",
+    "handlers",
+    "storage",
+    "chat",
+    "pager",
+)
 
 
 def _imports(path: Path) -> set[str]:
@@ -26,8 +37,7 @@ def _imports(path: Path) -> set[str]:
 @pytest.mark.parametrize("package", DOMAIN_PACKAGES)
 def test_domain_packages_import_no_adapter(package: str) -> None:
     offenders = {
-        str(path.relative_to(ROOT)): sorted(_imports(path) & set(FORBIDDEN))
-        for path in (ROOT / package).rglob("*.py")
+        str(path.relative_to(ROOT)): sorted(_imports(path) & set(FORBIDDEN)) for path in (ROOT / package).rglob("*.py")
     }
     assert {p: i for p, i in offenders.items() if i} == {}
 

@@ -16,7 +16,9 @@ from tests.e2e.test_declare_and_resolve import declare
 
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
-async def test_export_and_report_from_the_command_line(database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_export_and_report_from_the_command_line(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     stack = await start_local_stack(database, team=TeamConfig())
     try:
         channel = await declare(stack, "Checkout down")

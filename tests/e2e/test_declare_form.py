@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from fakeslack.interactions import static_select_value
-
 from bot.local_stack import LocalStack
+from fakeslack.interactions import static_select_value
 from incident.model import Status
 
 

@@ -16,7 +16,9 @@ ROSTER = {
     "levels": {
         "level1": {"members": ["U0BOB"]},
         # Hands over at 14:40 Tokyo time: carol before, dave after (the clock starts at 14:30).
-        "level2": {"rotation": {"every": "daily", "handoff": "14:40", "members": ["U0CAROL", "U0DAVE"], "start": "2026-11-01"}},
+        "level2": {
+            "rotation": {"every": "daily", "handoff": "14:40", "members": ["U0CAROL", "U0DAVE"], "start": "2026-11-01"}
+        },
         "level3": {"members": ["U0FRANK"]},
     }
 }
@@ -30,13 +32,18 @@ def team() -> TeamConfig:
 def paged(stack: LocalStack) -> list[str]:
     """Who received a page DM, in order (FYIs excluded)."""
     return [
-        call.args["channel"] for call in stack.fake.calls_to("chat.postMessage")
+        call.args["channel"]
+        for call in stack.fake.calls_to("chat.postMessage")
         if call.args["channel"].startswith("D") and "You are paged" in str(call.args.get("text"))
     ]
 
 
 def dm_user(stack: LocalStack, dm: str) -> str:
-    return next(c.args["users"] for c in stack.fake.calls_to("conversations.open") if c.response and c.response["channel"]["id"] == dm)
+    return next(
+        c.args["users"]
+        for c in stack.fake.calls_to("conversations.open")
+        if c.response and c.response["channel"]["id"] == dm
+    )
 
 
 def paged_users(stack: LocalStack) -> list[str]:
@@ -68,8 +75,9 @@ async def test_an_ack_at_10_minutes_stops_level2_and_handling_pulls_it_in_at_70(
     await stack.advance(timedelta(minutes=10))
     dm = paged(stack)[0]
     page = next(m for m in stack.fake.messages(dm) if "You are paged" in m.text)
-    click = stack.sender.block_actions("page_ack", page.blocks[2]["elements"][0]["value"], user_id="U0BOB",
-                                       channel_id=dm, message_ts=page.ts)
+    click = stack.sender.block_actions(
+        "page_ack", page.blocks[2]["elements"][0]["value"], user_id="U0BOB", channel_id=dm, message_ts=page.ts
+    )
     assert (await stack.sender.interactivity(click)).status == 200
     await stack.settle()
     updated = stack.fake.messages(dm)[-1]
@@ -96,10 +104,12 @@ async def test_duplicate_and_racing_acks_record_one_ack(stack: LocalStack) -> No
     channel = await declare(stack, "Checkout down --sev critical")
     dm = paged(stack)[0]
     page = next(m for m in stack.fake.messages(dm) if "You are paged" in m.text)
-    click = stack.sender.block_actions("page_ack", page.blocks[2]["elements"][0]["value"], user_id="U0BOB",
-                                       channel_id=dm, message_ts=page.ts)
+    click = stack.sender.block_actions(
+        "page_ack", page.blocks[2]["elements"][0]["value"], user_id="U0BOB", channel_id=dm, message_ts=page.ts
+    )
     await asyncio.gather(
-        stack.sender.interactivity(click), stack.sender.interactivity(click),
+        stack.sender.interactivity(click),
+        stack.sender.interactivity(click),
         stack.command("ack", channel_id=channel, user_id="U0BOB"),
         stack.command("ack", channel_id=channel, user_id="U0CAROL"),
     )
@@ -123,8 +133,9 @@ async def test_escalate_now_pages_the_next_level_at_once(stack: LocalStack) -> N
     await declare(stack, "Checkout down --sev critical")
     dm = paged(stack)[0]
     page = next(m for m in stack.fake.messages(dm) if "You are paged" in m.text)
-    click = stack.sender.block_actions("page_escalate", page.blocks[2]["elements"][1]["value"], user_id="U0BOB",
-                                       channel_id=dm, message_ts=page.ts)
+    click = stack.sender.block_actions(
+        "page_escalate", page.blocks[2]["elements"][1]["value"], user_id="U0BOB", channel_id=dm, message_ts=page.ts
+    )
     await stack.sender.interactivity(click)
     await stack.settle()
     assert paged_users(stack) == ["U0BOB", "U0CAROL"]

@@ -110,7 +110,12 @@ async def test_impact_is_validated_and_stored(stack: LocalStack) -> None:
     assert "must be a number" in refused
     await run(stack, "impact users=10000 tps=50 revenue_per_txn=10 services=checkout,payments", channel)
     impact = (await incident_of(stack, channel)).impact
-    assert (impact.users, impact.tps, impact.revenue_per_txn, impact.services) == (10000, 50.0, 10.0, ["checkout", "payments"])
+    assert (impact.users, impact.tps, impact.revenue_per_txn, impact.services) == (
+        10000,
+        50.0,
+        10.0,
+        ["checkout", "payments"],
+    )
     assert "checkout, payments" in str(stack.fake.last("chat.update").args["blocks"])
 
 

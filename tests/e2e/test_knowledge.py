@@ -39,11 +39,15 @@ async def test_the_same_entry_is_not_suggested_twice_unless_asked(kb_stack: Loca
     await kb_stack.command("hypothesis gateway timeout at the load balancer", channel_id=channel)
     await kb_stack.settle()
     incident = await kb_stack.services.store.by_channel(channel)
-    suggested = [e.data["entry_id"] for e in await kb_stack.services.store.entries(incident.id) if e.kind == "kb_suggestion"]
+    suggested = [
+        e.data["entry_id"] for e in await kb_stack.services.store.entries(incident.id) if e.kind == "kb_suggestion"
+    ]
     assert suggested.count("kb-gateway-timeout") == 1
     await kb_stack.command("kb gateway timeout", channel_id=channel)
     await kb_stack.settle()
-    suggested = [e.data["entry_id"] for e in await kb_stack.services.store.entries(incident.id) if e.kind == "kb_suggestion"]
+    suggested = [
+        e.data["entry_id"] for e in await kb_stack.services.store.entries(incident.id) if e.kind == "kb_suggestion"
+    ]
     assert suggested.count("kb-gateway-timeout") == 2
 
 
@@ -67,13 +71,17 @@ async def test_save_to_knowledge_base_stores_an_entry_a_later_incident_finds(kb_
     await kb_stack.command("resolve", channel_id=channel)
     await kb_stack.settle()
     offer = next(m for m in kb_stack.fake.messages(channel) if "kb_save" in str(m.blocks))
-    click = kb_stack.sender.block_actions("kb_save", offer.blocks[1]["elements"][0]["value"], channel_id=channel, message_ts=offer.ts)
+    click = kb_stack.sender.block_actions(
+        "kb_save", offer.blocks[1]["elements"][0]["value"], channel_id=channel, message_ts=offer.ts
+    )
     await kb_stack.sender.interactivity(click)
     await kb_stack.settle()
     view = kb_stack.fake.last("views.open").args["view"]
     values = {b["block_id"]: {"value": b["element"].get("initial_value", "")} for b in view["blocks"]}
     values["keywords"] = {"value": "shard, rebalance, watermark"}
-    submit = kb_stack.sender.view_submission(callback_id=view["callback_id"], private_metadata=view["private_metadata"], values=values)
+    submit = kb_stack.sender.view_submission(
+        callback_id=view["callback_id"], private_metadata=view["private_metadata"], values=values
+    )
     await kb_stack.sender.interactivity(submit)
     await kb_stack.settle()
     saved = kb_stack.services.knowledge.index.entry("inc-2026-0001")

@@ -42,8 +42,10 @@ async def test_resolution_uploads_the_draft_and_the_spreadsheet(stack: LocalStac
     names = [c.args["filename"] for c in stack.fake.calls_to("files.getUploadURLExternal")]
     assert names == ["INC-2026-0001-postmortem.md", "INC-2026-0001-postmortem.xlsx"]
     assert all(c.args["channel_id"] == channel for c in stack.fake.calls_to("files.completeUploadExternal"))
-    assert any("INC-2026-0001" in m.text and ("Postmortem draft" in m.text or "ポストモーテム草稿" in m.text)
-               for m in stack.fake.messages(channel))
+    assert any(
+        "INC-2026-0001" in m.text and ("Postmortem draft" in m.text or "ポストモーテム草稿" in m.text)
+        for m in stack.fake.messages(channel)
+    )
     markdown = stack.fake.uploads[0].content.decode()
     golden = GOLDEN / f"postmortem-e2e-{lang}.md"
     if os.environ.get("UPDATE_GOLDEN"):

@@ -48,15 +48,20 @@ async def test_the_nudge_button_opens_a_form_that_posts_the_update(stack: LocalS
     await stack.advance(timedelta(minutes=30))
     nudge = [m for m in stack.fake.messages(channel) if "status update" in m.text][-1]
     payload = stack.sender.block_actions(
-        action_id="open_update_form", value=nudge.blocks[1]["elements"][0]["value"], user_id="U0ALICE",
-        channel_id=channel, message_ts=nudge.ts,
+        action_id="open_update_form",
+        value=nudge.blocks[1]["elements"][0]["value"],
+        user_id="U0ALICE",
+        channel_id=channel,
+        message_ts=nudge.ts,
     )
     assert (await stack.sender.interactivity(payload)).status == 200
     await stack.settle()
     view = stack.fake.last("views.open").args["view"]
     submit = stack.sender.view_submission(
-        callback_id=view["callback_id"], private_metadata=view["private_metadata"],
-        values={"text": {"value": "DB failover done; watching"}}, user_id="U0ALICE",
+        callback_id=view["callback_id"],
+        private_metadata=view["private_metadata"],
+        values={"text": {"value": "DB failover done; watching"}},
+        user_id="U0ALICE",
     )
     response = await stack.sender.interactivity(submit)
     assert response.status == 200

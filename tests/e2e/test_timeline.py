@@ -64,16 +64,23 @@ async def test_a_time_in_the_future_or_garbage_is_refused(stack: LocalStack) -> 
 
 async def test_a_message_shortcut_adds_the_message_with_author_time_and_link(stack: LocalStack) -> None:
     channel = await declare(stack, "Checkout down")
-    ts = stack.fake.add_message(channel, "U0BOB", "DB の接続数が上限 (max_connections=200) に達しています",
-                                files=[{"id": "F1", "name": "grafana.png", "permalink": "https://files.example/grafana.png"}])
+    ts = stack.fake.add_message(
+        channel,
+        "U0BOB",
+        "DB の接続数が上限 (max_connections=200) に達しています",
+        files=[{"id": "F1", "name": "grafana.png", "permalink": "https://files.example/grafana.png"}],
+    )
     payload = stack.sender.message_action("timeline_add_message", channel_id=channel, message_ts=ts, user_id="U0ALICE")
     assert (await stack.sender.interactivity(payload)).status == 200
     await stack.settle()
     view = stack.fake.last("views.open").args["view"]
     from fakeslack.interactions import static_select_value
 
-    submit = stack.sender.view_submission(callback_id=view["callback_id"], private_metadata=view["private_metadata"],
-                                          values={"kind": {"value": static_select_value("hypothesis")}})
+    submit = stack.sender.view_submission(
+        callback_id=view["callback_id"],
+        private_metadata=view["private_metadata"],
+        values={"kind": {"value": static_select_value("hypothesis")}},
+    )
     await stack.sender.interactivity(submit)
     await stack.settle()
     entry = (await entries(stack, channel))[-1]
@@ -89,7 +96,11 @@ async def test_a_pushpin_reaction_adds_and_removing_it_removes(stack: LocalStack
     ts = stack.fake.add_message(channel, "U0CAROL", "error rate back under 0.1%")
     await stack.sender.event(stack.sender.reaction_added("U0ALICE", "pushpin", channel, ts, "U0CAROL"))
     await stack.settle()
-    assert [(e.kind, e.actor, e.source) for e in await entries(stack, channel)][-1] == ("note", "U0CAROL", EntrySource.REACTION)
+    assert [(e.kind, e.actor, e.source) for e in await entries(stack, channel)][-1] == (
+        "note",
+        "U0CAROL",
+        EntrySource.REACTION,
+    )
     await stack.sender.event(stack.sender.reaction_removed("U0ALICE", "pushpin", channel, ts, "U0CAROL"))
     await stack.settle()
     assert [e.kind for e in await entries(stack, channel)] == ["declared"]
@@ -111,8 +122,12 @@ async def test_a_duplicate_event_delivery_adds_one_entry(stack: LocalStack) -> N
 
 async def test_automatic_entries_need_no_typing(stack: LocalStack) -> None:
     channel = await declare(stack, "Checkout down --sev high")
-    for text, user in [("sev critical", "U0ALICE"), ("commander <@U0BOB>", "U0ALICE"),
-                       ("update rolled back", "U0ALICE"), ("resolve fixed", "U0BOB")]:
+    for text, user in [
+        ("sev critical", "U0ALICE"),
+        ("commander <@U0BOB>", "U0ALICE"),
+        ("update rolled back", "U0ALICE"),
+        ("resolve fixed", "U0BOB"),
+    ]:
         await stack.command(text, channel_id=channel, user_id=user)
         await stack.settle()
     kinds = [e.kind for e in await entries(stack, channel)]
@@ -150,7 +165,8 @@ async def test_edit_and_delete_keep_an_audit_trail_and_respect_authorship(stack:
     incident = await stack.services.store.by_channel(channel)
     trail = await stack.services.timeline.corrections.amendments(incident.id)
     assert [(a.action, a.old_text, a.actor) for a in trail] == [
-        ("edit", "pool at 200 connections", "U0BOB"), ("delete", "Checkout down", "U0ALICE"),
+        ("edit", "pool at 200 connections", "U0BOB"),
+        ("delete", "Checkout down", "U0ALICE"),
     ]
     assert "amended" in live_view(stack, channel)
 

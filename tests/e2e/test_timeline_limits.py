@@ -26,7 +26,12 @@ async def test_a_thousand_entries_render_within_block_kit_limits(stack: LocalSta
     now = stack.clock.now()
     huge = "障害対応ログ 🔥 " * 400  # far beyond one section's 3,000 characters
     entries = [
-        NewEntry(kind="note", text=huge if i % 100 == 0 else f"observation {i}", actor="U0BOB", occurred_at=now + timedelta(seconds=i))
+        NewEntry(
+            kind="note",
+            text=huge if i % 100 == 0 else f"observation {i}",
+            actor="U0BOB",
+            occurred_at=now + timedelta(seconds=i),
+        )
         for i in range(1000)
     ]
     for start in range(0, 1000, 250):
@@ -34,7 +39,11 @@ async def test_a_thousand_entries_render_within_block_kit_limits(stack: LocalSta
         stack.services.live_timeline.coalescer.notify(incident.id)
         stack.clock.advance(timedelta(seconds=3))
         await stack.settle()
-    sent = [c for c in stack.fake.calls if c.method in ("chat.postMessage", "chat.update") and "Timeline" in str(c.args.get("blocks"))]
+    sent = [
+        c
+        for c in stack.fake.calls
+        if c.method in ("chat.postMessage", "chat.update") and "Timeline" in str(c.args.get("blocks"))
+    ]
     assert sent and all(c.ok for c in sent)
     for call in sent:
         assert_within_limits(call.args["blocks"])

@@ -9,7 +9,9 @@ from escalation.planner import Arm, CancelAll, EscalationState, Page
 from escalation.policy import DEFAULT_POLICY_CONFIG, EscalationPolicy
 
 T0 = datetime(2026, 11, 22, 5, 30, tzinfo=UTC)
-POLICY = EscalationPolicy.from_config(DEFAULT_POLICY_CONFIG, ["level1", "level2", "level3"], ["critical", "high", "medium", "low"])
+POLICY = EscalationPolicy.from_config(
+    DEFAULT_POLICY_CONFIG, ["level1", "level2", "level3"], ["critical", "high", "medium", "low"]
+)
 
 
 def minutes(n: float) -> datetime:
@@ -97,7 +99,8 @@ def test_low_pages_nobody() -> None:
 def test_repeat_re_pages_the_last_step_until_acknowledged() -> None:
     policy = EscalationPolicy.from_config(
         {"critical": {"steps": [{"level": "level1", "ack_within": "5m"}, {"level": "level2"}], "repeat": "10m"}},
-        ["level1", "level2"], ["critical"],
+        ["level1", "level2"],
+        ["critical"],
     ).for_severity("critical")
     state = planner.snapshot(1, policy)
     run = Run.__new__(Run)

@@ -34,10 +34,17 @@ def test_a_bad_policy_is_one_clear_line(config: dict, message: str) -> None:
 SOURCE_ROSTER = {
     "levels": {
         "level1": {
-            "rotation": {"every": "weekly", "handoff": "mon 10:00", "members": ["U0ALICE", "U0BOB"], "start": "2026-11-02"},
+            "rotation": {
+                "every": "weekly",
+                "handoff": "mon 10:00",
+                "members": ["U0ALICE", "U0BOB"],
+                "start": "2026-11-02",
+            },
             "windows": [{"days": "weekdays", "hours": "09:00-18:00", "members": ["U0CAROL"]}],
         },
-        "level2": {"rotation": {"every": "daily", "handoff": "09:00", "members": ["U0DAVE", "U0ERIN"], "start": "2026-11-01"}},
+        "level2": {
+            "rotation": {"every": "daily", "handoff": "09:00", "members": ["U0DAVE", "U0ERIN"], "start": "2026-11-01"}
+        },
         "level3": {"members": ["U0FRANK"]},
     }
 }
@@ -73,14 +80,22 @@ def test_an_override_holds_until_it_expires() -> None:
 
 
 def test_daily_hand_off_across_the_london_dst_changes() -> None:
-    config = {"levels": {"level1": {"rotation": {"every": "daily", "handoff": "09:00", "members": ["A", "B"], "start": "2026-03-28"}}}}
+    config = {
+        "levels": {
+            "level1": {"rotation": {"every": "daily", "handoff": "09:00", "members": ["A", "B"], "start": "2026-03-28"}}
+        }
+    }
     roster = Roster.from_config(config, LONDON)
     # Clocks go forward on 29 March 2026; the hand-off stays at 09:00 local (08:00 UTC after).
-    assert roster.next_handoff("level1", datetime(2026, 3, 29, 7, 0, tzinfo=UTC)) == datetime(2026, 3, 29, 8, 0, tzinfo=UTC)
+    assert roster.next_handoff("level1", datetime(2026, 3, 29, 7, 0, tzinfo=UTC)) == datetime(
+        2026, 3, 29, 8, 0, tzinfo=UTC
+    )
     assert roster.on_call("level1", datetime(2026, 3, 29, 7, 59, tzinfo=UTC)).user_ids == ("A",)
     assert roster.on_call("level1", datetime(2026, 3, 29, 8, 0, tzinfo=UTC)).user_ids == ("B",)
     # Back on 25 October 2026: 09:00 local is 09:00 UTC again.
-    assert roster.next_handoff("level1", datetime(2026, 10, 25, 8, 30, tzinfo=UTC)) == datetime(2026, 10, 25, 9, 0, tzinfo=UTC)
+    assert roster.next_handoff("level1", datetime(2026, 10, 25, 8, 30, tzinfo=UTC)) == datetime(
+        2026, 10, 25, 9, 0, tzinfo=UTC
+    )
 
 
 def test_tokyo_has_no_dst_so_hand_offs_stay_at_the_same_utc_time() -> None:

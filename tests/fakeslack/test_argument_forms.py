@@ -18,18 +18,14 @@ async def _post(url: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
         return response.status, await response.json()
 
 
-async def test_slack_sdk_sends_create_as_a_post_query_string(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_slack_sdk_sends_create_as_a_post_query_string(fake: FakeSlack, client: AsyncWebClient) -> None:
     await client.conversations_create(name="inc-3")
 
     call = fake.last("conversations.create")
     assert (call.http_method, call.args) == ("POST", {"name": "inc-3"})
 
 
-async def test_slack_sdk_sends_post_message_as_json(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_slack_sdk_sends_post_message_as_json(fake: FakeSlack, client: AsyncWebClient) -> None:
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*hi*"}}]
 
     await client.chat_postMessage(channel="C0GENERAL", text="hi", blocks=blocks)

@@ -51,9 +51,7 @@ async def test_post_message_refuses_unknown_channels_and_channels_without_the_bo
     assert outside.value.response["error"] == "not_in_channel"
 
 
-async def test_post_message_to_a_user_id_lands_in_a_dm(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_post_message_to_a_user_id_lands_in_a_dm(fake: FakeSlack, client: AsyncWebClient) -> None:
     response = await client.chat_postMessage(channel="U0ALICE", text="you are paged")
 
     assert response["channel"].startswith("D")
@@ -72,9 +70,7 @@ async def test_post_message_to_a_user_id_lands_in_a_dm(
     ],
     ids=["51-blocks", "long-section", "long-header", "11-fields", "no-type"],
 )
-async def test_post_message_enforces_block_kit_limits(
-    client: AsyncWebClient, blocks: list[dict[str, Any]]
-) -> None:
+async def test_post_message_enforces_block_kit_limits(client: AsyncWebClient, blocks: list[dict[str, Any]]) -> None:
     with pytest.raises(SlackApiError) as refused:
         await client.chat_postMessage(channel="C0GENERAL", text="t", blocks=blocks)
 
@@ -106,9 +102,7 @@ async def test_update_changes_the_stored_message_and_needs_an_existing_ts(
     assert refused.value.response["error"] == "message_not_found"
 
 
-async def test_post_ephemeral_answers_message_ts_and_is_kept_apart(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_post_ephemeral_answers_message_ts_and_is_kept_apart(fake: FakeSlack, client: AsyncWebClient) -> None:
     response = await client.chat_postEphemeral(channel="C0GENERAL", user="U0ALICE", text="only you")
 
     assert response["message_ts"]
@@ -136,9 +130,7 @@ async def test_pins_add_pins_once(fake: FakeSlack, client: AsyncWebClient) -> No
     assert refused.value.response["error"] == "already_pinned"
 
 
-async def test_reactions_add_marks_a_message_a_person_wrote(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_reactions_add_marks_a_message_a_person_wrote(fake: FakeSlack, client: AsyncWebClient) -> None:
     ts = fake.add_message("C0GENERAL", "U0ALICE", "DB is down")
 
     await client.reactions_add(channel="C0GENERAL", name="eyes", timestamp=ts)

@@ -44,9 +44,7 @@ async def test_create_refuses_a_name_already_taken(client: AsyncWebClient) -> No
         ("---", "invalid_name_punctuation"),
     ],
 )
-async def test_create_refuses_names_outside_slacks_rules(
-    client: AsyncWebClient, name: str, error: str
-) -> None:
+async def test_create_refuses_names_outside_slacks_rules(client: AsyncWebClient, name: str, error: str) -> None:
     with pytest.raises(SlackApiError) as refused:
         await client.conversations_create(name=name)
 
@@ -63,9 +61,7 @@ async def test_create_accepts_80_characters_and_japanese_letters_by_default(
     assert japanese["channel"]["name"] == "inc-7-決済障害"
 
 
-async def test_create_refuses_japanese_letters_when_the_flag_says_so(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_create_refuses_japanese_letters_when_the_flag_says_so(fake: FakeSlack, client: AsyncWebClient) -> None:
     fake.accept_non_latin_names = False
 
     with pytest.raises(SlackApiError) as refused:
@@ -74,9 +70,7 @@ async def test_create_refuses_japanese_letters_when_the_flag_says_so(
     assert refused.value.response["error"] == "invalid_name_specials"
 
 
-async def test_invite_records_members_and_refuses_when_all_are_present(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_invite_records_members_and_refuses_when_all_are_present(fake: FakeSlack, client: AsyncWebClient) -> None:
     channel_id = (await client.conversations_create(name="inc-2"))["channel"]["id"]
 
     await client.conversations_invite(channel=channel_id, users=["U0ALICE", "U0DAVE"])
@@ -111,9 +105,7 @@ async def test_set_topic_info_and_members_describe_the_channel(
 
     info = await client.conversations_info(channel="C0GENERAL")
     first = await client.conversations_members(channel="C0GENERAL", limit=2)
-    rest = await client.conversations_members(
-        channel="C0GENERAL", cursor=first["response_metadata"]["next_cursor"]
-    )
+    rest = await client.conversations_members(channel="C0GENERAL", cursor=first["response_metadata"]["next_cursor"])
 
     assert info["channel"]["topic"]["value"] == "SEV1: checkout down"
     assert first["members"] == ["U0BOT", "U0ALICE"]
@@ -121,9 +113,7 @@ async def test_set_topic_info_and_members_describe_the_channel(
     assert rest["response_metadata"]["next_cursor"] == ""
 
 
-async def test_join_makes_the_bot_a_member_and_archive_stops_writes(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_join_makes_the_bot_a_member_and_archive_stops_writes(fake: FakeSlack, client: AsyncWebClient) -> None:
     channel_id = fake.add_channel("ops", members=["U0ALICE"], bot_is_member=False)
 
     await client.conversations_join(channel=channel_id)

@@ -51,9 +51,7 @@ async def test_unknown_users_are_refused(client: AsyncWebClient) -> None:
     assert by_email.value.response["error"] == "users_not_found"
 
 
-async def test_lookup_by_email_and_usergroups_use_the_seeded_directory(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_lookup_by_email_and_usergroups_use_the_seeded_directory(fake: FakeSlack, client: AsyncWebClient) -> None:
     fake.add_user("U0ERIN", "erin", email="erin@example.com")
     fake.add_usergroup("S0OPS", "ops-level1", ["U0ALICE", "U0ERIN"])
 
@@ -67,9 +65,7 @@ async def test_lookup_by_email_and_usergroups_use_the_seeded_directory(
 async def test_views_open_then_update_then_push(fake: FakeSlack, client: AsyncWebClient) -> None:
     opened = await client.views_open(trigger_id=fake.issue_trigger_id(), view=_modal())
     view = opened["view"]
-    updated = await client.views_update(
-        view_id=view["id"], hash=view["hash"], view=_modal(text="y")
-    )
+    updated = await client.views_update(view_id=view["id"], hash=view["hash"], view=_modal(text="y"))
     pushed = await client.views_push(trigger_id=fake.issue_trigger_id(), view=_modal("step2"))
 
     assert view["id"].startswith("V")
@@ -80,9 +76,7 @@ async def test_views_open_then_update_then_push(fake: FakeSlack, client: AsyncWe
     assert [v.view["callback_id"] for v in fake.views] == ["declare", "step2"]
 
 
-async def test_views_update_with_a_stale_hash_conflicts(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_views_update_with_a_stale_hash_conflicts(fake: FakeSlack, client: AsyncWebClient) -> None:
     view = (await client.views_open(trigger_id=fake.issue_trigger_id(), view=_modal()))["view"]
     await client.views_update(view_id=view["id"], hash=view["hash"], view=_modal(text="y"))
 
@@ -92,13 +86,9 @@ async def test_views_update_with_a_stale_hash_conflicts(
     assert refused.value.response["error"] == "hash_conflict"
 
 
-async def test_views_refuse_missing_triggers_and_views_over_250_kb(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_views_refuse_missing_triggers_and_views_over_250_kb(fake: FakeSlack, client: AsyncWebClient) -> None:
     huge = _modal()
-    huge["blocks"] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 2900}} for _ in range(90)
-    ]
+    huge["blocks"] = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 2900}} for _ in range(90)]
 
     with pytest.raises(SlackApiError) as no_trigger:
         await client.views_open(trigger_id="", view=_modal())

@@ -40,9 +40,7 @@ async def test_no_token_gets_not_authed(fake: FakeSlack) -> None:
     assert refused.value.response["error"] == "not_authed"
 
 
-async def test_fail_next_refuses_that_many_calls_then_recovers(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_fail_next_refuses_that_many_calls_then_recovers(fake: FakeSlack, client: AsyncWebClient) -> None:
     fake.fail_next("conversations.create", "name_taken", times=2)
 
     for _ in range(2):
@@ -55,9 +53,7 @@ async def test_fail_next_refuses_that_many_calls_then_recovers(
     assert fake.channel_by_name("inc-9") is not None
 
 
-async def test_rate_limit_answers_429_with_an_integer_retry_after(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_rate_limit_answers_429_with_an_integer_retry_after(fake: FakeSlack, client: AsyncWebClient) -> None:
     fake.rate_limit_next("chat.postMessage", retry_after=7)
 
     with pytest.raises(SlackApiError) as limited:
@@ -82,9 +78,7 @@ async def test_slack_sdks_rate_limit_handler_retries_through_the_fake(fake: Fake
     assert [c.status for c in fake.calls_to("chat.postMessage")] == [429, 200]
 
 
-async def test_server_error_next_answers_that_status(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_server_error_next_answers_that_status(fake: FakeSlack, client: AsyncWebClient) -> None:
     fake.server_error_next("pins.add", status=502)
 
     with pytest.raises(SlackApiError) as failed:
@@ -93,9 +87,7 @@ async def test_server_error_next_answers_that_status(
     assert failed.value.response.status_code == 502
 
 
-async def test_an_outage_answers_503_to_everything_until_it_ends(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_an_outage_answers_503_to_everything_until_it_ends(fake: FakeSlack, client: AsyncWebClient) -> None:
     fake.set_down(True)
     with pytest.raises(SlackApiError) as down:
         await client.auth_test()
@@ -119,9 +111,7 @@ async def test_delay_holds_the_answer_while_the_call_is_already_recorded(
     assert response["ok"] is True
 
 
-async def test_wait_for_filters_and_explains_a_timeout(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_wait_for_filters_and_explains_a_timeout(fake: FakeSlack, client: AsyncWebClient) -> None:
     await client.chat_postMessage(channel="C0GENERAL", text="a")
     found = await fake.wait_for("chat.postMessage", where=lambda c: c.args["text"] == "a")
 
@@ -131,9 +121,7 @@ async def test_wait_for_filters_and_explains_a_timeout(
     assert len(found) == 1
 
 
-async def test_reset_calls_forgets_the_recording_but_keeps_state(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_reset_calls_forgets_the_recording_but_keeps_state(fake: FakeSlack, client: AsyncWebClient) -> None:
     await client.chat_postMessage(channel="C0GENERAL", text="kept")
 
     fake.reset_calls()

@@ -98,9 +98,7 @@ async def test_a_command_is_signed_form_encoded_and_carries_every_field(
     assert got.bolt.context.channel_id == "C0GENERAL"
 
 
-async def test_a_command_containing_payload_is_sent_as_is(
-    sender: SlackSender, receiver: Receiver
-) -> None:
+async def test_a_command_containing_payload_is_sent_as_is(sender: SlackSender, receiver: Receiver) -> None:
     await sender.command("declare payload API down")
 
     got = receiver.last
@@ -160,9 +158,7 @@ async def test_an_event_comes_in_slacks_envelope(sender: SlackSender, receiver: 
     assert "X-Slack-Retry-Num" not in got.headers
 
 
-async def test_a_retried_event_carries_slacks_retry_headers(
-    sender: SlackSender, receiver: Receiver
-) -> None:
+async def test_a_retried_event_carries_slacks_retry_headers(sender: SlackSender, receiver: Receiver) -> None:
     await sender.event(sender.app_mention("U0ALICE", "<@U0BOT> help", "C0GENERAL"), retry_num=1)
 
     assert receiver.last.headers["X-Slack-Retry-Num"] == "1"
@@ -189,9 +185,7 @@ async def test_a_button_click_is_a_block_actions_payload_on_the_clicked_message(
     client = AsyncWebClient(base_url=fake.api_url, token="xoxb-test")
     posted = await client.chat_postMessage(channel="C0GENERAL", text="INC-1 summary")
 
-    await sender.interactivity(
-        sender.block_actions("ack", "INC-1", message_ts=posted["ts"], user_id="U0DAVE")
-    )
+    await sender.interactivity(sender.block_actions("ack", "INC-1", message_ts=posted["ts"], user_id="U0DAVE"))
 
     got = receiver.last
     payload = got.bolt.body
@@ -238,18 +232,14 @@ async def test_a_view_submission_fills_in_the_modal_the_bot_opened(
         "type": "plain_text_input",
         "value": "Checkout down",
     }
-    assert view["state"]["values"]["severity"]["severity_select"]["selected_option"]["value"] == (
-        "critical"
-    )
+    assert view["state"]["values"]["severity"]["severity_select"]["selected_option"]["value"] == ("critical")
 
 
 async def test_message_and_global_shortcuts_have_slacks_shapes(
     sender: SlackSender, receiver: Receiver, fake: FakeSlack
 ) -> None:
     files = [{"id": "F0GRAPH", "name": "graph.png"}]
-    await sender.interactivity(
-        sender.message_action("add_to_timeline", message_text="CPU at 100%", files=files)
-    )
+    await sender.interactivity(sender.message_action("add_to_timeline", message_text="CPU at 100%", files=files))
     on_message: dict[str, Any] = receiver.last.bolt.body
     await sender.interactivity(sender.shortcut("declare_incident"))
     global_shortcut: dict[str, Any] = receiver.last.bolt.body

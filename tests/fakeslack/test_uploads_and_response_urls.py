@@ -11,9 +11,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from fakeslack import RESPONSE_URL, FakeSlack
 
 
-async def test_files_upload_v2_reaches_the_channel_with_the_bytes(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_files_upload_v2_reaches_the_channel_with_the_bytes(fake: FakeSlack, client: AsyncWebClient) -> None:
     content = "時刻,内容\n10:00,detected\n".encode()
 
     response = await client.files_upload_v2(
@@ -36,9 +34,7 @@ async def test_files_upload_v2_reaches_the_channel_with_the_bytes(
     assert fake.last("files.getUploadURLExternal").args["length"] == str(len(content))
 
 
-async def test_the_upload_url_is_absolute_on_the_fake(
-    fake: FakeSlack, client: AsyncWebClient
-) -> None:
+async def test_the_upload_url_is_absolute_on_the_fake(fake: FakeSlack, client: AsyncWebClient) -> None:
     reserved = await client.files_getUploadURLExternal(filename="a.txt", length=3)
 
     assert reserved["upload_url"].startswith(fake.base_url + "/")

@@ -49,9 +49,7 @@ async def bolt_url(fake: FakeSlack) -> AsyncIterator[str]:
     await runner.cleanup()
 
 
-async def test_a_bolt_command_listener_posts_and_responds_through_the_fake(
-    fake: FakeSlack, bolt_url: str
-) -> None:
+async def test_a_bolt_command_listener_posts_and_responds_through_the_fake(fake: FakeSlack, bolt_url: str) -> None:
     sender = SlackSender(bolt_url, SECRET, fake=fake)
 
     sent = await sender.command("declare Checkout down")
@@ -63,15 +61,11 @@ async def test_a_bolt_command_listener_posts_and_responds_through_the_fake(
     assert [r.text for r in fake.responses] == ["declared"]
 
 
-async def test_a_bolt_event_listener_pins_the_message_the_sender_invented(
-    fake: FakeSlack, bolt_url: str
-) -> None:
+async def test_a_bolt_event_listener_pins_the_message_the_sender_invented(fake: FakeSlack, bolt_url: str) -> None:
     sender = SlackSender(bolt_url, SECRET, fake=fake)
     message = sender.message("C0GENERAL", "U0ALICE", "DB failover done")
 
-    sent = await sender.event(
-        sender.reaction_added("U0DAVE", "pushpin", "C0GENERAL", message["ts"], "U0ALICE")
-    )
+    sent = await sender.event(sender.reaction_added("U0DAVE", "pushpin", "C0GENERAL", message["ts"], "U0ALICE"))
     await fake.wait_for("pins.add")
 
     assert sent.status == 200

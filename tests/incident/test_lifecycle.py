@@ -53,9 +53,7 @@ def test_every_pair_of_status_and_target(current: Status, target: Status | str) 
 
 
 def test_the_table_and_the_expectations_agree() -> None:
-    table = {
-        (a, b) for a, targets in ALLOWED.items() for b in targets if b is not Status.INVESTIGATING
-    }
+    table = {(a, b) for a, targets in ALLOWED.items() for b in targets if b is not Status.INVESTIGATING}
     assert table | {(Status.RESOLVED, REOPEN)} == LEGAL
 
 

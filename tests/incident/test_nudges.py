@@ -26,9 +26,7 @@ def _incident(severity: str = "critical", *, commander: str | None = "U0BOB") ->
 
 
 def _due(incident: Incident, now: datetime, last_activity: datetime = DECLARED) -> list[str]:
-    return [
-        n.kind for n in nudges.planned(incident, DEFAULT_SCALE, last_activity) if n.due_at <= now
-    ]
+    return [n.kind for n in nudges.planned(incident, DEFAULT_SCALE, last_activity) if n.due_at <= now]
 
 
 def test_a_critical_incident_without_an_update_for_30_minutes_is_due_one_status_update() -> None:
@@ -38,11 +36,7 @@ def test_a_critical_incident_without_an_update_for_30_minutes_is_due_one_status_
 
 
 def test_the_cadence_follows_the_severity() -> None:
-    (high,) = [
-        n
-        for n in nudges.planned(_incident("high"), DEFAULT_SCALE, DECLARED)
-        if n.kind == "status_update"
-    ]
+    (high,) = [n for n in nudges.planned(_incident("high"), DEFAULT_SCALE, DECLARED) if n.kind == "status_update"]
     assert high.due_at == DECLARED + timedelta(hours=2)
     low = nudges.planned(_incident("low"), DEFAULT_SCALE, DECLARED)
     assert "status_update" not in [n.kind for n in low]
@@ -50,9 +44,7 @@ def test_the_cadence_follows_the_severity() -> None:
 
 def test_an_update_moves_the_next_status_update_and_silences_the_pending_one() -> None:
     incident = _incident()
-    (pending,) = [
-        n for n in nudges.planned(incident, DEFAULT_SCALE, DECLARED) if n.kind == "status_update"
-    ]
+    (pending,) = [n for n in nudges.planned(incident, DEFAULT_SCALE, DECLARED) if n.kind == "status_update"]
     incident.last_update_at = DECLARED + timedelta(minutes=20)
     assert not nudges.still_due("status_update", pending.basis, incident, DECLARED)
     assert _due(incident, DECLARED + timedelta(minutes=30)) == []
@@ -63,23 +55,14 @@ def test_a_fired_status_update_repeats_every_cadence_while_nobody_posts() -> Non
     incident = _incident()
     fired_at = DECLARED + timedelta(minutes=30)
     again = nudges.repeat("status_update", DECLARED, fired_at, incident, DEFAULT_SCALE)
-    assert (
-        again is not None
-        and again.due_at == DECLARED + timedelta(hours=1)
-        and again.basis == DECLARED
-    )
+    assert again is not None and again.due_at == DECLARED + timedelta(hours=1) and again.basis == DECLARED
     assert nudges.still_due("status_update", DECLARED, incident, DECLARED)
 
 
 def test_no_commander_is_due_ten_minutes_after_declaring_and_only_once() -> None:
     incident = _incident(commander=None)
     assert _due(incident, DECLARED + timedelta(minutes=10)) == ["no_commander"]
-    assert (
-        nudges.repeat(
-            "no_commander", DECLARED, DECLARED + timedelta(minutes=10), incident, DEFAULT_SCALE
-        )
-        is None
-    )
+    assert nudges.repeat("no_commander", DECLARED, DECLARED + timedelta(minutes=10), incident, DEFAULT_SCALE) is None
     incident.commander = "U0BOB"
     assert not nudges.still_due("no_commander", DECLARED, incident, DECLARED)
 

@@ -10,9 +10,7 @@ from incident.model import Incident, IncidentRef, Status
 from incident.permissions import GUARDED_ACTIONS, PermissionConfigError, Permissions
 
 AT = datetime(2026, 11, 22, 14, 30, tzinfo=UTC)
-INCIDENT = Incident(
-    1, IncidentRef(2026, 1), "t", "high", Status.RESOLVED, "U0ALICE", AT, AT, commander="U0BOB"
-)
+INCIDENT = Incident(1, IncidentRef(2026, 1), "t", "high", Status.RESOLVED, "U0ALICE", AT, AT, commander="U0BOB")
 
 
 def test_by_default_everyone_may_declare() -> None:
@@ -31,9 +29,7 @@ def test_guarded_actions_are_for_the_commander_and_admins(action: str) -> None:
     permissions = Permissions.from_config({"admins": ["U0ADMIN"], "admin_groups": ["S0LEADS"]})
     assert permissions.may(action, user_id="U0BOB", incident=INCIDENT)
     assert permissions.may(action, user_id="U0ADMIN", incident=INCIDENT)
-    assert permissions.may(
-        action, user_id="U0DAVE", incident=INCIDENT, user_groups=frozenset({"S0LEADS"})
-    )
+    assert permissions.may(action, user_id="U0DAVE", incident=INCIDENT, user_groups=frozenset({"S0LEADS"}))
     assert not permissions.may(action, user_id="U0DAVE", incident=INCIDENT)
     assert not permissions.may(action, user_id="U0ALICE", incident=INCIDENT)
 

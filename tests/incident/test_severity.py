@@ -62,9 +62,7 @@ LEVELS_4_TO_0: dict[str, Any] = {
 
 
 def test_the_default_scale_carries_the_documented_targets() -> None:
-    critical, high, medium, low = (
-        DEFAULT_SCALE.get(k) for k in ("critical", "high", "medium", "low")
-    )
+    critical, high, medium, low = (DEFAULT_SCALE.get(k) for k in ("critical", "high", "medium", "low"))
     assert critical and high and medium and low
     assert [lvl.rank for lvl in (critical, high, medium, low)] == [0, 1, 2, 3]
     assert critical.notify_everyone and critical.pages
@@ -155,9 +153,7 @@ def test_the_default_can_be_changed_by_alias() -> None:
         ({"levels": [{"key": "a"}], "default": "zzz"}, "default_severity"),
     ],
 )
-def test_bad_config_is_refused_with_a_message_naming_the_setting(
-    config: dict[str, Any], setting: str
-) -> None:
+def test_bad_config_is_refused_with_a_message_naming_the_setting(config: dict[str, Any], setting: str) -> None:
     with pytest.raises(SeverityConfigError) as raised:
         SeverityScale.from_config(config)
     assert str(raised.value).startswith(f"{setting}:")

@@ -48,7 +48,10 @@ def test_markdown_sections_become_fields(tmp_path: Path) -> None:
     (tmp_path / "good.md").write_text(GOOD, encoding="utf-8")
     report, entries = plan_import({}, read_sources(tmp_path))
     assert report.added == ["kb-test"]
-    assert entries[0].symptom == "Orders wait in the queue." and entries[0].resolution == ["Add consumers", "Move poison messages aside"]
+    assert entries[0].symptom == "Orders wait in the queue." and entries[0].resolution == [
+        "Add consumers",
+        "Move poison messages aside",
+    ]
     assert entries[0].success_rate == 0.8
 
 

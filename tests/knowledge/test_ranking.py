@@ -24,11 +24,13 @@ def test_a_japanese_incident_title_finds_the_gateway_timeout_runbook() -> None:
 
 
 def test_a_japanese_query_finds_the_japanese_and_the_english_entry_for_one_symptom() -> None:
-    index = KnowledgeIndex.build([
-        KbEntry("ja-pool", "DB接続エラー（コネクションプール枯渇）", symptom="接続数が上限に達する", language="ja"),
-        KbEntry("en-pool", "Database connection pool exhausted", symptom="too many connections", language="en"),
-        KbEntry("en-dns", "DNS resolution failures", symptom="NXDOMAIN from the resolver", language="en"),
-    ])
+    index = KnowledgeIndex.build(
+        [
+            KbEntry("ja-pool", "DB接続エラー（コネクションプール枯渇）", symptom="接続数が上限に達する", language="ja"),
+            KbEntry("en-pool", "Database connection pool exhausted", symptom="too many connections", language="en"),
+            KbEntry("en-dns", "DNS resolution failures", symptom="NXDOMAIN from the resolver", language="en"),
+        ]
+    )
     assert set(ids(index, "データベース接続エラー", limit=2)) == {"ja-pool", "en-pool"}
 
 
@@ -53,10 +55,12 @@ def test_success_rate_breaks_ties_and_helped_moves_an_entry_up() -> None:
 
 
 def test_context_prefers_the_incidents_services() -> None:
-    index = KnowledgeIndex.build([
-        KbEntry("a", "Slow responses", services=["search"]),
-        KbEntry("b", "Slow responses", services=["checkout"]),
-    ])
+    index = KnowledgeIndex.build(
+        [
+            KbEntry("a", "Slow responses", services=["search"]),
+            KbEntry("b", "Slow responses", services=["checkout"]),
+        ]
+    )
     assert ids(index, "slow responses", context=SearchContext("high", ("checkout",)))[0] == "b"
 
 

@@ -64,8 +64,16 @@ async def test_pagerduty_trigger_ack_resolve_share_one_dedup_key(receiver: Recei
     target = _pd(receiver)
     async with aiohttp.ClientSession() as http:
         for action in ("trigger", "acknowledge", "resolve"):
-            body = pagerduty.event_body(target, action, incident_ref="INC-2026-0001", level="level1",
-                                        title="Checkout down", severity="critical", at=AT, link=None)
+            body = pagerduty.event_body(
+                target,
+                action,
+                incident_ref="INC-2026-0001",
+                level="level1",
+                title="Checkout down",
+                severity="critical",
+                at=AT,
+                link=None,
+            )
             assert (await pagerduty.send(http, target, body, policy=FAST, sleep=no_sleep)).ok
     sent = [json.loads(body) for _, body in receiver.requests]
     assert [s["event_action"] for s in sent] == ["trigger", "acknowledge", "resolve"]
@@ -78,8 +86,16 @@ async def test_a_500_is_retried_until_it_succeeds(receiver: Receiver) -> None:
     receiver.answers = [500, 500]
     target = _pd(receiver)
     async with aiohttp.ClientSession() as http:
-        body = pagerduty.event_body(target, "trigger", incident_ref="INC-2026-0001", level="level1",
-                                    title="t", severity="high", at=AT, link=None)
+        body = pagerduty.event_body(
+            target,
+            "trigger",
+            incident_ref="INC-2026-0001",
+            level="level1",
+            title="t",
+            severity="high",
+            at=AT,
+            link=None,
+        )
         result = await pagerduty.send(http, target, body, policy=FAST, sleep=no_sleep)
     assert result.ok and result.attempts == 3
 
@@ -88,8 +104,9 @@ async def test_a_400_is_not_retried(receiver: Receiver) -> None:
     receiver.answers = [400]
     target = _pd(receiver)
     async with aiohttp.ClientSession() as http:
-        body = pagerduty.event_body(target, "trigger", incident_ref="INC-1", level="level1", title="t",
-                                    severity="high", at=AT, link=None)
+        body = pagerduty.event_body(
+            target, "trigger", incident_ref="INC-1", level="level1", title="t", severity="high", at=AT, link=None
+        )
         result = await pagerduty.send(http, target, body, policy=FAST, sleep=no_sleep)
     assert not result.ok and result.attempts == 1 and len(receiver.requests) == 1
 
@@ -105,8 +122,13 @@ async def test_a_timeout_is_retried(receiver: Receiver) -> None:
 async def test_the_webhook_signature_verifies_and_a_tampered_body_does_not(receiver: Receiver) -> None:
     target = webhook.WebhookTarget(receiver.url, SecretStr("s3cret"))
     async with aiohttp.ClientSession() as http:
-        await webhook.send(http, target, {"event": "trigger", "incident": "INC-2026-0001", "title": "決済"},
-                           policy=FAST, clock=lambda: 1_800_000_000)
+        await webhook.send(
+            http,
+            target,
+            {"event": "trigger", "incident": "INC-2026-0001", "title": "決済"},
+            policy=FAST,
+            clock=lambda: 1_800_000_000,
+        )
     headers, body = receiver.requests[0]
     ts, sig = headers["X-Hikeshi-Timestamp"], headers["X-Hikeshi-Signature"]
     assert webhook.verify_signature("s3cret", ts, body, sig, now=1_800_000_010)
@@ -120,8 +142,9 @@ async def test_secrets_stay_out_of_logs_and_reprs(receiver: Receiver, caplog: py
     receiver.answers = [400]
     target = _pd(receiver)
     async with aiohttp.ClientSession() as http:
-        body = pagerduty.event_body(target, "trigger", incident_ref="INC-1", level="level1", title="t",
-                                    severity="high", at=AT, link=None)
+        body = pagerduty.event_body(
+            target, "trigger", incident_ref="INC-1", level="level1", title="t", severity="high", at=AT, link=None
+        )
         await pagerduty.send(http, target, body, policy=FAST, sleep=no_sleep)
     assert "R0UTINGKEYSECRET" not in caplog.text
     assert "R0UTINGKEYSECRET" not in repr(target)

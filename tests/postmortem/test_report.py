@@ -14,11 +14,21 @@ from postmortem.report import ReportIncident, build_month_report
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
-def inc(ref: str, sev: str, day: int, tta: int, ttr: int, target: int | None, services: tuple[str, ...] = ("checkout",)) -> ReportIncident:
+def inc(
+    ref: str, sev: str, day: int, tta: int, ttr: int, target: int | None, services: tuple[str, ...] = ("checkout",)
+) -> ReportIncident:
     start = datetime(2026, 11, day, 10, 0, tzinfo=TOKYO).astimezone(UTC)
-    return ReportIncident(ref, f"incident {ref}", sev, services, start, start + timedelta(minutes=tta),
-                          start + timedelta(minutes=ttr), start + timedelta(minutes=ttr),
-                          timedelta(minutes=target) if target else None)
+    return ReportIncident(
+        ref,
+        f"incident {ref}",
+        sev,
+        services,
+        start,
+        start + timedelta(minutes=tta),
+        start + timedelta(minutes=ttr),
+        start + timedelta(minutes=ttr),
+        timedelta(minutes=target) if target else None,
+    )
 
 
 INCIDENTS = [
@@ -33,8 +43,14 @@ INCIDENTS = [
 
 @pytest.fixture
 def book():  # type: ignore[no-untyped-def]
-    data = build_month_report(INCIDENTS, "2026-11", services_slo={"checkout": 99.9, "search": 99.5},
-                              severities=["critical", "high", "medium", "low"], tz=TOKYO, locale="en")
+    data = build_month_report(
+        INCIDENTS,
+        "2026-11",
+        services_slo={"checkout": 99.9, "search": 99.5},
+        severities=["critical", "high", "medium", "low"],
+        tz=TOKYO,
+        locale="en",
+    )
     return load_workbook(io.BytesIO(data))
 
 
@@ -75,11 +91,12 @@ def test_the_weekly_chart_is_there(book) -> None:  # type: ignore[no-untyped-def
     assert [c.value for c in weekly[2]] == ["W1", 2, 0, 0, 0]
 
 
-
 def test_the_report_file_carries_a_bar_chart() -> None:
     import zipfile
 
-    data = build_month_report(INCIDENTS, "2026-11", services_slo={}, severities=["critical", "high"], tz=TOKYO, locale="ja")
+    data = build_month_report(
+        INCIDENTS, "2026-11", services_slo={}, severities=["critical", "high"], tz=TOKYO, locale="ja"
+    )
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         chart = next(n for n in z.namelist() if n.startswith("xl/charts/chart"))
         xml = z.read(chart).decode()

@@ -19,7 +19,14 @@ def test_sheets_and_frozen_filtered_headers() -> None:
     book = _book()
     assert book.sheetnames == ["Summary", "Timeline", "Impact", "Escalations", "Root cause", "Actions", "Knowledge"]
     timeline = book["Timeline"]
-    assert [c.value for c in timeline[1]] == ["Time (Asia/Tokyo)", "Event", "Responder", "Action / observation", "amended", "Link"]
+    assert [c.value for c in timeline[1]] == [
+        "Time (Asia/Tokyo)",
+        "Event",
+        "Responder",
+        "Action / observation",
+        "amended",
+        "Link",
+    ]
     assert timeline.freeze_panes == "A2" and timeline.auto_filter.ref.startswith("A1:F")
     assert timeline.column_dimensions["D"].width > 10
 

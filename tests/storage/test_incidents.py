@@ -15,9 +15,7 @@ NOW = datetime(2026, 11, 22, 5, 30, tzinfo=UTC)
 
 
 def _new(title: str = "Checkout API returns 500s") -> tuple[NewIncident, NewEntry]:
-    incident = NewIncident(
-        year=2026, title=title, severity="high", declared_by="U1", declared_at=NOW, started_at=NOW
-    )
+    incident = NewIncident(year=2026, title=title, severity="high", declared_by="U1", declared_at=NOW, started_at=NOW)
     return incident, NewEntry(kind="declared", text=title, actor="U1", occurred_at=NOW)
 
 
@@ -41,9 +39,7 @@ async def test_a_repeated_idempotency_key_declares_nothing(engine) -> None:
 
 async def test_fifty_concurrent_declares_get_fifty_distinct_numbers(engine) -> None:
     store = SqlIncidentStore(engine)
-    results = await asyncio.gather(
-        *(store.declare(*_new(f"incident {i}"), idempotency_key=f"k{i}") for i in range(50))
-    )
+    results = await asyncio.gather(*(store.declare(*_new(f"incident {i}"), idempotency_key=f"k{i}") for i in range(50)))
     numbers = sorted(r.ref.number for r in results if r is not None)
     assert numbers == list(range(1, 51))
 
@@ -80,9 +76,7 @@ async def test_concurrent_entries_get_distinct_sequence_numbers(engine) -> None:
     assert incident is not None
     await asyncio.gather(
         *(
-            store.add_entries(
-                incident.id, [NewEntry(kind="note", text=f"n{i}", actor="U1", occurred_at=NOW)]
-            )
+            store.add_entries(incident.id, [NewEntry(kind="note", text=f"n{i}", actor="U1", occurred_at=NOW)])
             for i in range(20)
         )
     )
