@@ -17,8 +17,10 @@ from knowledge.concepts import concepts_in
 _LATIN = re.compile(r"[a-z0-9]+(?:[._][a-z0-9]+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u30fc]+")
 _STOP = frozenset(
-    ("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it")
-    + ("of", "on", "or", "the", "to", "was", "were", "with", "this", "that", "our", "we")
+    [
+        *("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it"),
+        *("of", "on", "or", "the", "to", "was", "were", "with", "this", "that", "our", "we"),
+    ]
 )
 
 

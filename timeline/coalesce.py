@@ -1,6 +1,10 @@
-"""Coalescing live-view edits. Slack allows about one message write per second per channel,
-and a burst of notes must not become a burst of edits: at most one flush per interval per
-key, and the newest state is always flushed once the burst is over."""
+"""Coalescing live-view edits.
+
+The live timeline is one pinned message edited in place, and Slack allows about one
+message write per second per channel. A burst of notes must not become a burst of edits:
+at most one flush per interval per key, and the newest state is always flushed once the
+burst is over (a flush reads the current state, so one flush covers every change before it).
+"""
 
 from __future__ import annotations
 
@@ -15,49 +19,129 @@ from incident.clock import Clock
 log = logging.getLogger(__name__)
 
 K = TypeVar("K")
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def throttle_delay(last_flush: datetime | None, now: datetime, min_interval: timedelta) -> float:
+    """Seconds to wait before the next flush may start; 0 when it may start now."""
+    if last_flush is None:
+        return 0.0
+    return max(0.0, (last_flush + min_interval - now).total_seconds())
 
 
 class Coalescer(Generic[K]):
+    """Runs ``flush(key)`` after changes to ``key``, at most once per ``interval`` per key.
+
+    ``notify`` never blocks; the flushing runs in tasks this object owns, and a failing
+    flush is logged, not lost. ``drain`` flushes whatever is pending without waiting out
+    the interval (shutdown, or the end of a test's burst).
+    """
+
     def __init__(
-        self, flush: Callable[[K], Awaitable[None]], *, clock: Clock, interval: timedelta = timedelta(seconds=2)
+        self,
+        flush: Callable[[K], Awaitable[None]],
+        *,
+        clock: Clock,
+        interval: timedelta = timedelta(seconds=2),
+        sleep: Sleep | None = None,
     ) -> None:
         self._flush = flush
         self._clock = clock
         self._interval = interval
+        self._sleep: Sleep = sleep if sleep is not None else clock.sleep
         self._dirty: set[K] = set()
+        self._flushing: set[K] = set()
         self._last: dict[K, datetime] = {}
         self._tasks: dict[K, asyncio.Task[None]] = {}
+        self._draining = False
+
+    @property
+    def pending(self) -> bool:
+        """Whether a change is waiting to be flushed or a flush is under way."""
+        return bool(self._dirty or self._tasks)
 
     def notify(self, key: K) -> None:
         """Something changed for ``key``; returns at once."""
         self._dirty.add(key)
-        if key not in self._tasks:
-            task = asyncio.get_running_loop().create_task(self._run(key), name=f"coalesce:{key}")
-            self._tasks[key] = task
-            task.add_done_callback(lambda _t, k=key: self._tasks.pop(k, None))
+        if key in self._tasks:
+            return  # the running task re-checks the dirty set before it ends
+        task = asyncio.get_running_loop().create_task(self._run(key), name=f"coalesce:{key}")
+        self._tasks[key] = task
+        task.add_done_callback(lambda done, k=key: self._finished(k, done))
+
+    async def drain(self) -> None:
+        """Flush everything pending now, letting a flush already under way finish."""
+        self._draining = True
+        try:
+            while self._tasks:
+                for key, task in list(self._tasks.items()):
+                    if key not in self._flushing:
+                        task.cancel()  # it is only waiting out the interval
+                await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+            for key in list(self._dirty):
+                await self._flush_now(key)
+        finally:
+            self._draining = False
 
     async def _run(self, key: K) -> None:
-        while key in self._dirty:
-            last = self._last.get(key)
-            if last is not None:
-                wait = (last + self._interval - self._clock.now()).total_seconds()
-                if wait > 0:
-                    await self._clock.sleep(wait)
-            await self._flush_now(key)
+        try:
+            while key in self._dirty:
+                delay = (
+                    0.0 if self._draining else throttle_delay(self._last.get(key), self._clock.now(), self._interval)
+                )
+                if delay > 0:
+                    await self._sleep(delay)
+                await self._flush_now(key)
+        finally:
+            # Unregister before returning, so a notify() arriving next starts a new task
+            # instead of trusting this one to see it.
+            if self._tasks.get(key) is asyncio.current_task():
+                del self._tasks[key]
 
     async def _flush_now(self, key: K) -> None:
         self._dirty.discard(key)
+        self._flushing.add(key)
         self._last[key] = self._clock.now()
         try:
             await self._flush(key)
         except Exception:
-            log.exception("live view flush for %s failed", key)
+            log.exception("coalesced flush for %s failed", key)
+        finally:
+            self._flushing.discard(key)
+
+    def _finished(self, key: K, task: asyncio.Task[None]) -> None:
+        if self._tasks.get(key) is task:
+            del self._tasks[key]  # cancelled before it ever ran
+        if not task.cancelled() and task.exception() is not None:
+            log.error("coalescing task for %s failed", key, exc_info=task.exception())
+
+
+class LiveViewCoalescer:
+    """One live view's coalescer: ``notify()`` on every change, ``flush()`` at most every
+    ``min_interval``, and always once more after the last change."""
+
+    def __init__(
+        self,
+        flush: Callable[[], Awaitable[None]],
+        *,
+        clock: Clock,
+        min_interval: timedelta = timedelta(seconds=2),
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        async def flush_view(_key: None) -> None:
+            await flush()
+
+        self._inner: Coalescer[None] = Coalescer(flush_view, clock=clock, interval=min_interval, sleep=sleep)
+
+    @property
+    def pending(self) -> bool:
+        """Whether a change is waiting to be flushed or a flush is under way."""
+        return self._inner.pending
+
+    def notify(self) -> None:
+        """The view's content changed; returns at once."""
+        self._inner.notify(None)
 
     async def drain(self) -> None:
-        """Flush everything pending now (shutdown, or the end of a test's burst)."""
-        for task in list(self._tasks.values()):
-            task.cancel()
-        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
-        self._tasks.clear()
-        for key in list(self._dirty):
-            await self._flush_now(key)
+        """Flush what is pending now (shutdown, tests)."""
+        await self._inner.drain()
