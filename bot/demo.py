@@ -14,7 +14,9 @@ from pathlib import Path
 
 from bot.config import TeamConfig
 from bot.local_stack import ANNOUNCE_CHANNEL, PEOPLE, LocalStack, start_local_stack
+from bot.kb_cli import STARTER as STARTER_KB
 from bot.transcript import Transcript
+from knowledge.ingest import read_sources
 
 DEMO_ROSTER = {
     "levels": {
@@ -159,9 +161,10 @@ async def run_demo(*, out_dir: str = "demo-output", lang: str = "en") -> int:
         database = f"sqlite:///{Path(tmp) / 'demo.db'}"
         team = TeamConfig(announcement_channel=ANNOUNCE_CHANNEL, locale=lang, roster=DEMO_ROSTER)
         stack = await start_local_stack(database, team=team)
+        report = await stack.services.knowledge.import_sources(read_sources(STARTER_KB))
         state = DemoState(out, lang)
         print(f"Hikeshi demo — bot on {stack.bot.url}, Slack stand-in on {stack.fake.base_url}")
-        print(f"database: {database} (temporary)")
+        print(f"database: {database} (temporary); starter knowledge base: {len(report.added)} entries")
         try:
             for step in SCRIPT:
                 await step(stack, state)

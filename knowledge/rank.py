@@ -79,7 +79,7 @@ class KnowledgeIndex:
             if score >= threshold:
                 # Concepts and words explain a match better than character pairs.
                 ordered = sorted(candidate.matched, key=lambda t: (not t.startswith("c:"), not t.isascii()))
-                why = tuple(_readable(t) for t in ordered[:6])
+                why = tuple(dict.fromkeys(_readable(t) for t in ordered))[:6]
                 hits.append(Hit(entry.id, entry.title, round(score, 4), why))
         hits.sort(key=lambda h: (-h.score, -self.text.entries[self.by_id[h.entry_id]].success_rate, h.entry_id))
         return hits[:limit]
