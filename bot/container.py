@@ -109,7 +109,8 @@ class Services:
     async def start(self, *, migrate: bool = True) -> None:
         if migrate:
             await asyncio.to_thread(upgrade, self.settings.database)
-        await self.knowledge.load()
+        # A large knowledge base takes seconds to index: do it beside serving, not before.
+        self.tasks.spawn(self.knowledge.load(), name="knowledge-index")
         await self.timers.start()
 
     async def ready(self) -> bool:

@@ -1,76 +1,191 @@
-"""The live timeline view and the full timeline text, within Block Kit's limits at any length."""
+"""The live timeline view, the full timeline text and entry confirmations.
+
+The live view must stay within Block Kit's limits however long the incident runs:
+at most 50 blocks, 3,000 characters per section or context text, 150 per header.
+Entry texts are kept as typed (mrkdwn); a clipped text never ends inside a ``<…>`` token.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
-from chat.dates import local_text
+from chat.dates import local_text, slack_date
 from i18n import t
 from incident.model import Incident, TimelineEntry
-from timeline.corrections import numbered
-from timeline.kinds import emoji
+from timeline.kinds import emoji, label
+from timeline.ordering import number_entries
 
-LIVE_ENTRIES = 20
-MAX_TEXT = 2900  # section text limit is 3,000; room for the decoration
+UserLabel = Callable[[str | None], str]
+Block = dict[str, Any]
+
 MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+LIVE_ENTRIES = 20  # the live view is a glance; `/incident timeline` has the rest
+LIVE_ENTRY_TEXT = 600  # per entry in the live view, before decoration
+FULL_ENTRY_TEXT = 10_000
+CONFIRM_TEXT = 200
+FILES_SHOWN = 3
+ELLIPSIS = "…"
+
+kind_label = label  # the name the handlers import
 
 
-def kind_label(kind: str, locale: str) -> str:
-    key = f"timeline.kind.{kind}"
-    try:
-        return t(key, locale)
-    except KeyError:
-        return kind
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters with an ellipsis, never inside a ``<…>`` token."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - len(ELLIPSIS))]
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
+    return cut.rstrip() + ELLIPSIS
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def default_user_label(user_id: str | None) -> str:
+    """A Slack mention, which Slack itself turns into the person's name; nothing for the bot."""
+    return f"<@{user_id}>" if user_id else ""
 
 
-def entry_line(n: int, entry: TimelineEntry, *, locale: str, tz: ZoneInfo, limit: int = MAX_TEXT) -> str:
-    fallback = local_text(entry.occurred_at, tz, with_zone=False)[-5:]
-    when = f"<!date^{int(entry.occurred_at.timestamp())}^{{time}}|{fallback}>"
-    parts = [f"*{n}.* {emoji(entry.kind)} {when} *{kind_label(entry.kind, locale)}*"]
-    if entry.text:
-        parts.append("— " + entry.text)
-    if entry.actor:
-        parts.append(f"· <@{entry.actor}>")
+def entry_line(
+    n: int,
+    entry: TimelineEntry,
+    *,
+    locale: str,
+    tz: ZoneInfo,
+    user_label: UserLabel | None = None,
+    text_limit: int = LIVE_ENTRY_TEXT,
+    slack_dates: bool = True,
+) -> str:
+    """One entry as a mrkdwn line: number, time, kind, actor, text, links, amended mark."""
+    when = slack_date(entry.occurred_at, tz) if slack_dates else local_text(entry.occurred_at, tz, with_zone=False)
+    head = f"*{n}.* {emoji(entry.kind)} {when} *{label(entry.kind, locale)}*"
+    who = (user_label or default_user_label)(entry.actor)
+    if who:
+        head += f" · {who}"
+    tail: list[str] = []
     if entry.permalink:
-        parts.append(f"· <{entry.permalink}|{t('timeline.message_link', locale)}>")
-    for f in entry.files:
-        if f.get("permalink"):
-            parts.append(f"· <{f['permalink']}|{f.get('name', 'file')}>")
+        tail.append(f"<{entry.permalink}|{t('timeline.message_link', locale)}>")
+    linked = [f for f in entry.files if f.get("permalink")]
+    for f in linked[:FILES_SHOWN]:
+        tail.append(f"<{f['permalink']}|{clip(f.get('name') or 'file', 80)}>")
+    if len(linked) > FILES_SHOWN:
+        tail.append(t("timeline.more_files", locale, count=str(len(linked) - FILES_SHOWN)))
     if entry.amended:
-        parts.append(f"_({t('timeline.amended', locale)})_")
-    return _clip(" ".join(parts), limit)
+        tail.append(f"_({t('timeline.amended', locale)})_")
+    suffix = (" · " + " · ".join(tail)) if tail else ""
+    body = f"\n{clip(entry.text, text_limit)}" if entry.text else ""
+    return clip(head + body + suffix, MAX_SECTION_TEXT)
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION_TEXT)}}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, MAX_SECTION_TEXT)}]}
+
+
+@overload
+def render_live_view(
+    incident_ref: str,
+    title: str,
+    entries: Sequence[TimelineEntry],
+    *,
+    locale: str,
+    tz: ZoneInfo,
+    user_label: UserLabel | None = None,
+) -> tuple[str, list[Block]]: ...
+
+
+@overload
+def render_live_view(
+    incident_ref: Incident,
+    title: Sequence[TimelineEntry],
+    *,
+    locale: str,
+    tz: ZoneInfo,
+    user_label: UserLabel | None = None,
+) -> tuple[str, list[Block]]: ...
 
 
 def render_live_view(
-    incident: Incident, entries: Sequence[TimelineEntry], *, locale: str, tz: ZoneInfo
-) -> tuple[str, list[dict[str, Any]]]:
-    rows = numbered(entries)
+    incident_ref: str | Incident,
+    title: str | Sequence[TimelineEntry],
+    entries: Sequence[TimelineEntry] | None = None,
+    *,
+    locale: str,
+    tz: ZoneInfo,
+    user_label: UserLabel | None = None,
+) -> tuple[str, list[Block]]:
+    """The pinned live view: fallback text and blocks showing the newest entries.
+
+    The ``(incident, entries)`` form is what ``chat/live_timeline.py`` was written against;
+    it means ``(str(incident.ref), incident.title, entries)``.
+    """
+    if isinstance(incident_ref, Incident):
+        entries = title if not isinstance(title, str) else ()
+        ref, heading = str(incident_ref.ref), incident_ref.title
+    else:
+        ref, heading = incident_ref, title if isinstance(title, str) else ""
+    rows = number_entries(entries or ())
     shown = rows[-LIVE_ENTRIES:]
     older = len(rows) - len(shown)
-    header = _clip(t("timeline.live_header", locale, ref=str(incident.ref)), 150)
-    blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": header}}]
+    header = clip(t("timeline.live_header", locale, ref=ref, title=heading), MAX_HEADER_TEXT)
+    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": header, "emoji": True}}]
     if older:
-        blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": t("timeline.older", locale, count=str(older))}]}
-        )
-    for n, entry in shown:
-        blocks.append(
-            {"type": "section", "text": {"type": "mrkdwn", "text": entry_line(n, entry, locale=locale, tz=tz)}}
+        blocks.append(_context(t("timeline.older", locale, count=str(older))))
+    room = MAX_BLOCKS - len(blocks)
+    for n, entry in shown[-room:]:
+        blocks.append(_section(entry_line(n, entry, locale=locale, tz=tz, user_label=user_label)))
+    if not rows:
+        blocks.append(_section(t("timeline.empty", locale)))
+    fallback = t("timeline.live_fallback", locale, ref=ref, count=str(len(rows)))
+    return fallback, blocks
+
+
+def render_full_timeline_text(
+    incident_ref: str,
+    title: str,
+    entries: Sequence[TimelineEntry],
+    *,
+    locale: str,
+    tz: ZoneInfo,
+    user_label: UserLabel | None = None,
+) -> str:
+    """The whole visible timeline as mrkdwn text, times written out in ``tz``.
+
+    Nothing is clipped but a single runaway entry; the caller decides between an
+    ephemeral message and a file by length.
+    """
+    lines = [t("timeline.full_header", locale, ref=incident_ref, title=title, zone=str(tz))]
+    rows = number_entries(entries)
+    for n, entry in rows:
+        lines.append(
+            entry_line(
+                n, entry, locale=locale, tz=tz, user_label=user_label, text_limit=FULL_ENTRY_TEXT, slack_dates=False
+            )
         )
     if not rows:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": t("timeline.empty", locale)}})
-    fallback = t("timeline.live_fallback", locale, ref=str(incident.ref), count=str(len(rows)))
-    return fallback, blocks[:MAX_BLOCKS]
+        lines.append(t("timeline.empty", locale))
+    return "\n".join(lines)
 
 
 def render_full_text(incident: Incident, entries: Sequence[TimelineEntry], *, locale: str, tz: ZoneInfo) -> str:
-    lines = [t("timeline.full_header", locale, ref=str(incident.ref), title=incident.title, zone=str(tz))]
-    for n, entry in numbered(entries):
-        lines.append(entry_line(n, entry, locale=locale, tz=tz, limit=10_000))
-    return "\n".join(lines)
+    """:func:`render_full_timeline_text` for an incident (the handlers' form)."""
+    return render_full_timeline_text(str(incident.ref), incident.title, entries, locale=locale, tz=tz)
+
+
+def render_entry_confirmation(entry: TimelineEntry, locale: str, *, tz: ZoneInfo | None = None) -> str:
+    """The short reply to whoever just added ``entry``: kind, time and the start of the text."""
+    zone = tz or ZoneInfo("UTC")
+    return t(
+        "timeline.entry_recorded",
+        locale,
+        emoji=emoji(entry.kind),
+        kind=label(entry.kind, locale),
+        when=slack_date(entry.occurred_at, zone),
+        text=clip(entry.text, CONFIRM_TEXT),
+    )
