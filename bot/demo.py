@@ -13,8 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.config import TeamConfig
-from bot.local_stack import ANNOUNCE_CHANNEL, PEOPLE, LocalStack, start_local_stack
 from bot.kb_cli import STARTER as STARTER_KB
+from bot.local_stack import ANNOUNCE_CHANNEL, PEOPLE, LocalStack, start_local_stack
 from bot.transcript import Transcript
 from knowledge.ingest import read_sources
 
