@@ -10,6 +10,11 @@ from bot.local_stack import ANNOUNCE_CHANNEL, LocalStack
 from incident.model import Status
 
 
+def summary_blocks(stack: LocalStack, channel: str) -> str:
+    """The pinned summary as it reads now (the first message the bot posted in the channel)."""
+    return str(stack.fake.messages(channel)[0].blocks)
+
+
 async def declare(stack: LocalStack, text: str, **kwargs: object) -> str:
     """Declare and return the new incident channel's id."""
     before = {c["id"] for c in stack.fake.channels()}
@@ -61,8 +66,8 @@ async def test_resolve_in_the_channel_resolves_and_says_so(stack: LocalStack) ->
     assert [e.kind for e in await stack.services.store.entries(incident.id)] == ["declared", "resolved"]
     said = [m.text for m in stack.fake.messages(channel)]
     assert any("rolled back the deploy" in t for t in said)
-    summary = stack.fake.last("chat.update")
-    assert summary.args["channel"] == channel
+    summary = [c for c in stack.fake.calls_to("chat.update") if c.args["ts"] == incident.summary_ts][-1]
+    assert summary.args["channel"] == channel and "Resolved" in str(summary.args["blocks"])
 
 
 async def test_resolve_outside_an_incident_channel_says_where_to_run_it(stack: LocalStack) -> None:

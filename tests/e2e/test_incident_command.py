@@ -6,7 +6,7 @@ import pytest
 
 from bot.local_stack import ANNOUNCE_CHANNEL, LocalStack
 from incident.model import Status
-from tests.e2e.test_declare_and_resolve import declare
+from tests.e2e.test_declare_and_resolve import declare, summary_blocks
 
 
 async def run(stack: LocalStack, text: str, channel: str, user: str = "U0ALICE") -> str:
@@ -38,7 +38,7 @@ async def test_severity_upgrade_to_critical_is_recorded_and_announced(stack: Loc
     assert change.kind == "severity_changed" and change.actor == "U0ALICE"
     assert change.data == {"severity_from": "medium", "severity_to": "critical"}
     assert "Critical" in stack.fake.last("conversations.setTopic").args["topic"]
-    assert "Critical" in str(stack.fake.last("chat.update").args["blocks"])
+    assert "Critical" in summary_blocks(stack, channel)
     assert any("Critical" in m.text for m in stack.fake.messages(ANNOUNCE_CHANNEL)[1:])
 
 
@@ -100,7 +100,7 @@ async def test_roles_invite_the_person_and_show_in_the_summary(stack: LocalStack
     assert incident.commander == "U0BOB"
     assert incident.roles == {"comms": "U0CAROL", "scribe": "U0DAVE"}
     assert {"U0BOB", "U0CAROL", "U0DAVE"} <= set(stack.fake.channel(channel).members)
-    summary = str(stack.fake.last("chat.update").args["blocks"])
+    summary = summary_blocks(stack, channel)
     assert "<@U0BOB>" in summary and "<@U0CAROL>" in summary and "<@U0DAVE>" in summary
 
 
@@ -116,7 +116,7 @@ async def test_impact_is_validated_and_stored(stack: LocalStack) -> None:
         10.0,
         ["checkout", "payments"],
     )
-    assert "checkout, payments" in str(stack.fake.last("chat.update").args["blocks"])
+    assert "checkout, payments" in summary_blocks(stack, channel)
 
 
 async def test_a_status_update_goes_to_the_channel_and_the_announcement_channel(stack: LocalStack) -> None:
