@@ -23,6 +23,7 @@ from storage.deadlines import Deadline
 from storage.incidents import SqlIncidentStore
 from storage.postmortems import SqlPostmortemStore
 from timeline.coalesce import Coalescer
+from timeline.mentions import readable_all
 
 
 def _settings(team: TeamConfig) -> PostmortemSettings:
@@ -74,6 +75,7 @@ def build_postmortems(
         settings=_settings(team),
         severity_label=severity_label,
         names=names,
+        readable=lambda texts: readable_all(texts, directory),
         pages=pages,
     )
     service.subscribe(bus)

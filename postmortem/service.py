@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Protocol
@@ -65,7 +65,9 @@ class PostmortemService:
         severity_label: Callable[[str, str], str],
         names: Callable[[Sequence[str]], Awaitable[dict[str, str]]],
         pages: Callable[[int], Awaitable[list[PageSummary]]],
+        readable: Callable[[list[str]], Awaitable[list[str]]] | None = None,
     ) -> None:
+        self.readable = readable
         self.store = store
         self.postmortems = postmortems
         self.publisher = publisher
@@ -120,6 +122,10 @@ class PostmortemService:
 
     async def build(self, incident: Incident, *, locale: str | None = None, version: int = 0) -> PostmortemInput:
         entries = await self.store.entries(incident.id)
+        if self.readable is not None:
+            # Exports are read outside Slack: <@U…> and <#C…> become names.
+            texts = await self.readable([e.text for e in entries])
+            entries = [replace(e, text=text) for e, text in zip(entries, texts, strict=True)]
         locale = locale or incident.locale or self.settings.locale
         people = {u for e in entries for u in ([e.actor] if e.actor else [])}
         pages = await self.pages(incident.id)

@@ -89,3 +89,13 @@ async def test_the_monthly_report_arrives_as_a_spreadsheet(stack: LocalStack) ->
     assert book.sheetnames == ["Summary", "Availability", "Incidents", "Weekly"]
     summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows(min_row=2)}
     assert summary["Incidents"] == 1 and summary["Severity: high"] == 1
+
+
+async def test_mentions_become_names_in_the_exported_draft(stack: LocalStack) -> None:
+    channel = await declare(stack, "Checkout down")
+    await stack.command(f"note handed over to <@U0CAROL> in <#{channel}>", channel_id=channel)
+    await stack.settle()
+    await stack.command("resolve fixed", channel_id=channel)
+    await stack.settle()
+    markdown = stack.fake.uploads[0].content.decode()
+    assert "handed over to @" in markdown and "<@U0CAROL>" not in markdown
