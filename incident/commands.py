@@ -40,8 +40,9 @@ from incident.command_types import (
     TimelineEdit,
     Update,
 )
-from incident.model import Status
+from incident.model import USER_KINDS, Status
 from incident.severity import SeverityScale
+from timeline.kinds import resolve_kind
 
 TEXT_LIMIT = 3000
 TITLE_LIMIT = 150
@@ -115,35 +116,6 @@ STATUSES: dict[str, Status] = {
     "解決済み": Status.RESOLVED,
 }
 
-KIND_ALIASES: dict[str, str] = {
-    "問題発生": "started",
-    "検知": "detected",
-    "アラート": "alert",
-    "初期対応": "action",
-    "仮説": "hypothesis",
-    "検証": "verification",
-    "エスカレーション": "escalation",
-    "根本原因特定": "root_cause",
-    "根本原因": "root_cause",
-    "対策実施": "mitigation",
-    "復旧確認": "recovery",
-    "メモ": "note",
-    "rootcause": "root_cause",
-    "root-cause": "root_cause",
-}
-USER_KINDS = (
-    "started",
-    "detected",
-    "alert",
-    "action",
-    "hypothesis",
-    "verification",
-    "escalation",
-    "root_cause",
-    "mitigation",
-    "recovery",
-    "note",
-)
 HORIZONS = {
     "short": "short",
     "medium": "medium",
@@ -368,9 +340,7 @@ def _show(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentCommand 
 
 
 def _kind(word: str) -> str | None:
-    folded = _fold(word)
-    kind = KIND_ALIASES.get(folded, folded)
-    return kind if kind in USER_KINDS else None
+    return resolve_kind(word)
 
 
 def _event(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentCommand | CommandError:
