@@ -179,7 +179,7 @@ def build_services(
         await incidents.retry_channel(int(deadline.payload["incident_id"]))
 
     timers.on(CHANNEL_RETRY, retry_channel)
-    reminders = ReminderService(store, timers, channel, scale)
+    reminders = ReminderService(store, timers, channel, scale, clock)
     reminders.subscribe(bus)
 
     async def fire_nudge(deadline: Deadline, now: datetime) -> None:

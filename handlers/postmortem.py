@@ -8,8 +8,17 @@ from handlers.context import CommandContext, reply
 from handlers.routes import route
 from i18n import t
 from incident.command_types import ActionAdd, ActionDone, Postmortem, Report
-from incident.model import Status
+from incident.model import Incident, Status
 from postmortem.actions import default_due, parse_due
+
+
+async def _incident_here(services: Services, ctx: CommandContext) -> Incident | None:
+    """The incident of the channel the command came from, or an answer saying there is none."""
+    incident = await services.store.by_channel(ctx.channel_id)
+    if incident is None or services.postmortems is None or services.postmortem is None:
+        await reply(services, ctx, "core.not_an_incident_channel")
+        return None
+    return incident
 
 
 async def _regenerate_if_resolved(services: Services, incident_id: int) -> None:
@@ -20,9 +29,8 @@ async def _regenerate_if_resolved(services: Services, incident_id: int) -> None:
 
 @route(ActionAdd)
 async def action_add(services: Services, cmd: ActionAdd, ctx: CommandContext) -> None:
-    incident = await services.store.by_channel(ctx.channel_id)
-    if incident is None or services.postmortems is None:
-        await reply(services, ctx, "core.not_an_incident_channel")
+    incident = await _incident_here(services, ctx)
+    if incident is None:
         return
     now = services.clock.now()
     due = parse_due(cmd.due, now, services.team.tz) if cmd.due else default_due(cmd.horizon, now, services.team.tz)
@@ -45,9 +53,8 @@ async def action_add(services: Services, cmd: ActionAdd, ctx: CommandContext) ->
 
 @route(ActionDone)
 async def action_done(services: Services, cmd: ActionDone, ctx: CommandContext) -> None:
-    incident = await services.store.by_channel(ctx.channel_id)
-    if incident is None or services.postmortems is None:
-        await reply(services, ctx, "core.not_an_incident_channel")
+    incident = await _incident_here(services, ctx)
+    if incident is None:
         return
     if not await services.postmortems.mark_done(incident.id, cmd.n):
         await reply(services, ctx, "postmortem.no_action", n=str(cmd.n))
@@ -58,9 +65,8 @@ async def action_done(services: Services, cmd: ActionDone, ctx: CommandContext) 
 
 @route(Postmortem)
 async def postmortem(services: Services, cmd: Postmortem, ctx: CommandContext) -> None:
-    incident = await services.store.by_channel(ctx.channel_id)
-    if incident is None or services.postmortem is None:
-        await reply(services, ctx, "core.not_an_incident_channel")
+    incident = await _incident_here(services, ctx)
+    if incident is None:
         return
     drafted = await services.postmortem.draft(incident.id)
     if drafted is None:

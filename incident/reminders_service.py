@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 
 from incident import events, nudges
+from incident.clock import Clock
 from incident.events import IncidentEvent
 from incident.ports import IncidentChannel, IncidentStore, Timers
 from incident.severity import SeverityScale
@@ -16,7 +17,10 @@ NUDGE = "nudge"
 
 
 class ReminderService:
-    def __init__(self, store: IncidentStore, timers: Timers, channel: IncidentChannel, scale: SeverityScale) -> None:
+    def __init__(
+        self, store: IncidentStore, timers: Timers, channel: IncidentChannel, scale: SeverityScale, clock: Clock
+    ) -> None:
+        self.clock = clock
         self.store = store
         self.timers = timers
         self.channel = channel
@@ -30,7 +34,8 @@ class ReminderService:
         if event.kind in (events.RESOLVED, events.CLOSED):
             await self.timers.cancel_prefix(nudges.prefix(incident.id))
             return
-        last_activity = await self._last_activity(incident.id, incident.declared_at)
+        # The event itself is the latest activity: no need to read the timeline back.
+        last_activity = self.clock.now()
         if event.kind == events.UPDATED and "status_update" in event.data:
             await self.timers.cancel_prefix(nudges.prefix(incident.id, "status_update"))
         if event.kind == events.SEVERITY_CHANGED:
