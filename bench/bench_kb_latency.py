@@ -1,10 +1,11 @@
 """Knowledge-base query latency at 10k and 100k entries, loaded from SQLite and PostgreSQL.
 
-    .venv/bin/python bench/bench_kb_latency.py [--sizes 10000 100000] [--db sqlite postgres]
+    .venv/bin/python bench/bench_kb_latency.py [--sizes 10000 100000] [--db memory sqlite postgres]
 
 Synthetic entries are generated from the starter knowledge base's vocabulary (both
-languages). For each database: bulk-load, read all entries back, build the index (as the
-bot does at start-up), then time 300 queries (a mix of Japanese and English symptoms).
+languages). For each store: bulk-load, read all entries back (``memory`` skips the
+database), build the index (as the bot does at start-up), then time 300 queries (a mix of
+Japanese and English symptoms, one with a typo).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -64,7 +66,7 @@ def synthetic(n: int, seed: int = 7) -> list[KbEntry]:
                 category=a.category,
                 subcategory=a.subcategory,
                 causes=a.causes[:2],
-                diagnosis=a.diagnosis[:2],
+                diagnostic_steps=a.diagnostic_steps[:2],
                 resolution=b.resolution[:2],
                 severity=a.severity,
                 services=[rng.choice(services)],
@@ -80,7 +82,31 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def time_queries(index: KnowledgeIndex) -> list[float]:
+    timings = []
+    for i in range(300):
+        q = QUERIES[i % len(QUERIES)]
+        s = time.perf_counter()
+        index.search(q, limit=3)
+        timings.append((time.perf_counter() - s) * 1000)
+    return timings
+
+
+def report(db: str, size: int, insert: float, load: float, build: float, timings: list[float]) -> None:
+    print(
+        f"{db:8} {size:>7}  insert {insert:6.2f}s  load {load:6.2f}s  build {build:6.2f}s  "
+        f"query p50 {statistics.median(timings):6.2f} ms  p95 {pct(timings, 95):6.2f} ms  max {max(timings):6.2f} ms  "
+        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.0f} MiB",
+        flush=True,
+    )
+
+
 async def run(db: str, size: int, entries: list[KbEntry]) -> None:
+    if db == "memory":
+        t0 = time.perf_counter()
+        index = KnowledgeIndex.build(entries)
+        report(db, size, 0.0, 0.0, time.perf_counter() - t0, time_queries(index))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         if db == "sqlite":
             raw = f"sqlite:///{tmp}/kb.db"
@@ -97,28 +123,20 @@ async def run(db: str, size: int, entries: list[KbEntry]) -> None:
         t2 = time.perf_counter()
         index = await asyncio.to_thread(KnowledgeIndex.build, loaded)
         t3 = time.perf_counter()
-        timings = []
-        for i in range(300):
-            q = QUERIES[i % len(QUERIES)]
-            s = time.perf_counter()
-            index.search(q, limit=3)
-            timings.append((time.perf_counter() - s) * 1000)
+        timings = time_queries(index)
         if db == "postgres":
             from sqlalchemy import text
 
             async with engine.begin() as conn:
                 await conn.execute(text(f'DROP SCHEMA "{url.schema}" CASCADE'))
         await engine.dispose()
-    print(
-        f"{db:8} {size:>7}  insert {t1 - t0:6.2f}s  load {t2 - t1:6.2f}s  build {t3 - t2:6.2f}s  "
-        f"query p50 {statistics.median(timings):6.2f} ms  p95 {pct(timings, 95):6.2f} ms  max {max(timings):6.2f} ms"
-    )
+    report(db, size, t1 - t0, t2 - t1, t3 - t2, timings)
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--db", nargs="+", choices=["memory", "sqlite", "postgres"], default=["memory"])
     args = parser.parse_args()
     for size in args.sizes:
         entries = synthetic(size)

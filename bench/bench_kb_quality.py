@@ -26,7 +26,7 @@ CORPUS = ROOT.parent / "shared" / "data" / "postmortems" / "postmortems.jsonl"
 
 def load_queries() -> list[Query]:
     raw = yaml.safe_load((ROOT / "bench" / "knowledge_eval" / "queries.yaml").read_text(encoding="utf-8"))
-    return [Query(r["q"], r["lang"], r["target"], tuple(r["relevant"])) for r in raw]
+    return [Query.from_dict(r) for r in raw]
 
 
 def load_entries() -> list:  # type: ignore[type-arg]
@@ -49,6 +49,7 @@ def main() -> dict[str, dict[str, float]]:
         "overall": queries,
         "ja queries": [q for q in queries if q.lang == "ja"],
         "ja queries → en entries": [q for q in queries if q.lang == "ja" and q.target == "en"],
+        "held out (not tuned on)": [q for q in queries if q.held_out],
     }
     results: dict[str, dict[str, float]] = {}
     print(f"entries indexed: {len(entries)}; labelled queries: {len(queries)}")

@@ -20,6 +20,17 @@ class Query:
     lang: str
     target: str
     relevant: tuple[str, ...]
+    held_out: bool = False
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, object]) -> Query:
+        """One labelled query from ``bench/knowledge_eval/queries.yaml``."""
+        relevant = raw["relevant"]
+        if not isinstance(relevant, list):
+            raise ValueError(f"relevant must be a list of entry ids: {raw!r}")
+        return cls(
+            str(raw["q"]), str(raw["lang"]), str(raw["target"]), tuple(map(str, relevant)), bool(raw.get("held_out"))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +41,7 @@ class Quality:
 
 
 def evaluate(rank: Ranker, queries: Sequence[Query], k: int = 3) -> Quality:
+    """recall@k (relevant found in the top k, over min(|relevant|, k)) and MRR of the first hit."""
     recalls, reciprocal = [], []
     for q in queries:
         ranked = rank(q.text, 10)

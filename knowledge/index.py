@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge.entry import KbEntry
-from knowledge.tokenize import tokens
+from knowledge.tokenize import CONCEPT_PREFIX, tokens
 
 K1, B = 1.2, 0.75
 CONCEPT_BOOST = 2.5
@@ -34,6 +34,8 @@ def _deletions(word: str) -> set[str]:
 
 
 class TextIndex:
+    """BM25 with precomputed per-posting weights; ``search`` returns raw text scores."""
+
     def __init__(self, entries: Sequence[KbEntry]) -> None:
         self.entries = list(entries)
         docs: list[Counter[str]] = []
@@ -58,7 +60,7 @@ class TextIndex:
             idf = math.log(1 + (n - len(plist) + 0.5) / (len(plist) + 0.5))
             norm = K1 * (1 - B + B * lengths[ids] / avg)
             weight = idf * tfs * (K1 + 1) / (tfs + norm)
-            if token.startswith("c:"):
+            if token.startswith(CONCEPT_PREFIX):
                 weight *= CONCEPT_BOOST
             self._docs[token] = ids
             self._weights[token] = weight.astype(np.float32)

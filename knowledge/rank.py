@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from knowledge.entry import KbEntry
 from knowledge.index import TextIndex
+from knowledge.tokenize import CONCEPT_PREFIX
 
 SEVERITY_FIT = 1.1
 SERVICE_FIT = 0.2
@@ -21,12 +22,16 @@ DEFAULT_THRESHOLD = 3.0
 
 @dataclass(frozen=True, slots=True)
 class SearchContext:
+    """The incident a search is for: entries for its severity and services rank higher."""
+
     severity: str | None = None
     services: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
+    """One result: ``why`` lists the concepts and words that matched, concepts first."""
+
     entry_id: str
     title: str
     score: float
@@ -34,6 +39,8 @@ class Hit:
 
 
 class KnowledgeIndex:
+    """Ranked retrieval over a fixed set of entries; rebuild it when entries change."""
+
     def __init__(self, entries: Sequence[KbEntry]) -> None:
         self.text = TextIndex(entries)
         self.by_id = {e.id: i for i, e in enumerate(self.text.entries)}
@@ -63,6 +70,8 @@ class KnowledgeIndex:
         threshold: float = 0.0,
         exclude: Sequence[str] = (),
     ) -> list[Hit]:
+        """The best ``limit`` entries scoring at least ``threshold``; on equal scores the
+        entry that helped more often (higher success rate) comes first."""
         candidates = self.text.search(query, limit=max(limit * 5, 20))
         hits: list[Hit] = []
         for candidate in candidates:
@@ -78,7 +87,7 @@ class KnowledgeIndex:
                     score *= 1 + SERVICE_FIT
             if score >= threshold:
                 # Concepts and words explain a match better than character pairs.
-                ordered = sorted(candidate.matched, key=lambda t: (not t.startswith("c:"), not t.isascii()))
+                ordered = sorted(candidate.matched, key=lambda t: (not t.startswith(CONCEPT_PREFIX), not t.isascii()))
                 why = tuple(dict.fromkeys(_readable(t) for t in ordered))[:6]
                 hits.append(Hit(entry.id, entry.title, round(score, 4), why))
         hits.sort(key=lambda h: (-h.score, -self.text.entries[self.by_id[h.entry_id]].success_rate, h.entry_id))
@@ -86,4 +95,4 @@ class KnowledgeIndex:
 
 
 def _readable(token: str) -> str:
-    return token[2:].replace("_", " ") if token.startswith("c:") else token
+    return token.removeprefix(CONCEPT_PREFIX).replace("_", " ") if token.startswith(CONCEPT_PREFIX) else token

@@ -4,147 +4,176 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from i18n import t
 from incident.durations import format_duration
 from incident.impact import plain
+from postmortem.labels import Labels
 from postmortem.model import PostmortemInput
-from postmortem.root_cause import SECTIONS, prefill
+from postmortem.root_cause import HORIZONS, SECTIONS, prefill
+
+NONE = "—"
 
 
 def _when(value: datetime | None, pm: PostmortemInput) -> str:
-    return value.astimezone(pm.tz).strftime("%Y-%m-%d %H:%M") if value else "—"
+    return value.astimezone(pm.tz).strftime("%Y-%m-%d %H:%M") if value else NONE
 
 
 def _span(value: timedelta | None, locale: str) -> str:
-    return format_duration(value, locale) if value is not None else "—"
+    return format_duration(value, locale) if value is not None else NONE
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    """User text inside a table cell: pipes escaped, line breaks kept as <br>."""
+    return text.strip().replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>") or NONE
+
+
+def _inline(text: str) -> str:
+    """User text inside a list item: on one line, so it cannot start a new list or heading."""
+    return " ".join(text.split())
 
 
 def _row(*cells: str) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def render_markdown(pm: PostmortemInput) -> str:
-    L = pm.locale
+def _rule(columns: int) -> str:
+    return "|" + "---|" * columns
+
+
+def _basic(pm: PostmortemInput, L: Labels) -> list[str]:
     i = pm.incident
-    zone = str(pm.tz)
-    out: list[str] = [
-        f"# {t('postmortem.title', L, ref=str(i.ref), title=i.title)}",
-        "",
-        t("postmortem.draft_note", L, version=str(pm.version), generated=_when(pm.generated_at, pm), zone=zone),
-        "",
-        f"## {t('postmortem.section.basic', L)}",
-        "",
-        f"| {t('postmortem.field', L)} | {t('postmortem.value', L)} |",
-        "|---|---|",
-        f"| {t('postmortem.severity', L)} | {pm.label(i.severity)} |",
-        f"| {t('postmortem.status', L)} | {t(f'core.status.{i.status.value}', L)} |",
-        f"| {t('postmortem.commander', L)} | {pm.name(i.commander)} |",
+    out = [
+        _row(L("postmortem.field"), L("postmortem.value")),
+        _rule(2),
+        _row(L("postmortem.severity"), _cell(pm.label(i.severity))),
+        _row(L("postmortem.status"), L(f"core.status.{i.status.value}")),
+        _row(L("postmortem.commander"), _cell(pm.name(i.commander))),
     ]
-    for key, value in pm.milestones():
-        out.append(f"| {t(f'postmortem.at.{key}', L)} ({zone}) | {_when(value, pm)} |")
-    for key, span in pm.durations():
-        out.append(f"| {t(f'postmortem.time.{key}', L)} | {_span(span, L)} |")
+    out += [_row(L.at(f"postmortem.at.{key}"), _when(value, pm)) for key, value in pm.milestones()]
+    out += [_row(L(f"postmortem.time.{key}"), _span(span, pm.locale)) for key, span in pm.durations()]
     if i.resolution_summary:
-        out.append(f"| {t('postmortem.resolution', L)} | {_cell(i.resolution_summary)} |")
+        out.append(_row(L("postmortem.resolution"), _cell(i.resolution_summary)))
+    return out
 
-    out += ["", f"## {t('postmortem.section.severity', L)}", ""]
+
+def _severity(pm: PostmortemInput, L: Labels) -> list[str]:
     history = pm.severity_history
-    if history:
-        out += [
-            f"| {t('postmortem.time_col', L)} | {t('postmortem.change', L)} | {t('postmortem.by', L)} |",
-            "|---|---|---|",
-        ]
-        out += [
-            f"| {_when(c.at, pm)} | {pm.label(c.before)} → {pm.label(c.after)} | {pm.name(c.actor)} |" for c in history
-        ]
-    else:
-        out.append(t("postmortem.severity_unchanged", L, severity=pm.label(i.severity)))
+    if not history:
+        return [L("postmortem.severity_unchanged", severity=pm.label(pm.incident.severity))]
+    out = [_row(L.at("postmortem.time_col"), L("postmortem.change"), L("postmortem.by")), _rule(3)]
+    out += [
+        _row(_when(c.at, pm), f"{_cell(pm.label(c.before))} → {_cell(pm.label(c.after))}", _cell(pm.name(c.actor)))
+        for c in history
+    ]
+    return out
 
+
+def _impact(pm: PostmortemInput, L: Labels) -> list[str]:
     f = pm.impact
-    out += [
-        "",
-        f"## {t('postmortem.section.impact', L)}",
-        "",
-        f"| {t('postmortem.field', L)} | {t('postmortem.value', L)} |",
-        "|---|---|",
-        f"| {t('postmortem.impact.duration', L)} | {plain(f.duration_minutes)} |",
-        f"| {t('postmortem.impact.users', L)} | {f'{f.affected_users:,}' if f.affected_users is not None else '—'} |",
-        f"| {t('postmortem.impact.lost', L)} | {plain(f.lost_transactions)} |",
-        f"| {t('postmortem.impact.revenue', L)} | {plain(f.revenue_loss)} |",
-        f"| {t('postmortem.impact.availability', L)} | {plain(f.availability)} % |",
-        f"| {t('postmortem.impact.violation', L, target=plain(f.sla_target))} | {plain(f.sla_violation)} |",
+    users = f"{f.affected_users:,}" if f.affected_users is not None else NONE
+    availability = f"{plain(f.availability)} %" if f.availability is not None else NONE
+    out = [
+        _row(L("postmortem.field"), L("postmortem.value")),
+        _rule(2),
+        _row(L("postmortem.impact.duration"), plain(f.duration_minutes)),
+        _row(L("postmortem.impact.users"), users),
+        _row(L("postmortem.impact.lost"), plain(f.lost_transactions)),
+        _row(L("postmortem.impact.revenue"), plain(f.revenue_loss)),
+        _row(L("postmortem.impact.availability"), availability),
+        _row(L("postmortem.impact.violation", target=plain(f.sla_target)), plain(f.sla_violation)),
     ]
-    if i.impact.services:
-        out.append(f"| {t('postmortem.impact.services', L)} | {', '.join(i.impact.services)} |")
+    if pm.incident.impact.services:
+        out.append(_row(L("postmortem.impact.services"), _cell(", ".join(pm.incident.impact.services))))
+    return out
 
-    out += [
-        "",
-        f"## {t('postmortem.section.timeline', L)}",
-        "",
+
+def _timeline(pm: PostmortemInput, L: Labels) -> list[str]:
+    out = [
+        _row(L.at("postmortem.time_col"), *(L(f"postmortem.{k}") for k in ("event", "responder", "observation"))),
+        _rule(4),
+    ]
+    amended = f" _({L('timeline.amended')})_"
+    for e in pm.timeline:
+        text = _cell(e.text) + (amended if e.amended else "")
+        out.append(_row(_when(e.occurred_at, pm), L.kind(e.kind), _cell(pm.name(e.actor)), text))
+    return out
+
+
+def _escalation(pm: PostmortemInput, L: Labels) -> list[str]:
+    if not pm.pages:
+        return [L("postmortem.no_pages")]
+    out = [
         _row(
-            f"{t('postmortem.time_col', L)} ({zone})",
-            *(t(f"postmortem.{k}", L) for k in ("event", "responder", "observation")),
+            L.at("postmortem.paged_at"),
+            *(L(f"postmortem.{k}") for k in ("target", "who", "acked", "time_to_ack")),
         ),
-        "|---|---|---|---|",
+        _rule(5),
     ]
-    for e in sorted((e for e in pm.entries if not e.deleted), key=lambda e: (e.occurred_at, e.seq)):
-        text = _cell(e.text) + (f" _({t('timeline.amended', L)})_" if e.amended else "")
-        out.append(f"| {_when(e.occurred_at, pm)} | {t(f'timeline.kind.{e.kind}', L)} | {pm.name(e.actor)} | {text} |")
+    for p in sorted(pm.pages, key=lambda p: p.paged_at):
+        who = _cell(", ".join(pm.name(u) for u in p.user_ids)) if p.user_ids else NONE
+        acked = f"{_cell(pm.name(p.acked_by))} {_when(p.acked_at, pm)}" if p.acked_by else NONE
+        level = f"{_cell(p.target)} ({L(f'postmortem.page_kind.{p.display_kind}')})"
+        out.append(_row(_when(p.paged_at, pm), level, who, acked, _span(p.time_to_ack, pm.locale)))
+    return out
 
-    out += ["", f"## {t('postmortem.section.escalation', L)}", ""]
-    if pm.pages:
-        out += [
-            _row(*(t(f"postmortem.{k}", L) for k in ("paged_at", "target", "who", "acked", "time_to_ack"))),
-            "|---|---|---|---|---|",
-        ]
-        for p in pm.pages:
-            who = ", ".join(pm.name(u) for u in p.user_ids) or "—"
-            acked = f"{pm.name(p.acked_by)} {_when(p.acked_at, pm)}" if p.acked_by else "—"
-            kind = t(f"postmortem.page_kind.{p.kind}", L)
-            out.append(
-                f"| {_when(p.paged_at, pm)} | {p.target} ({kind}) | {who} | {acked} | {_span(p.time_to_ack, L)} |"
-            )
-    else:
-        out.append(t("postmortem.no_pages", L))
 
-    out += ["", f"## {t('postmortem.section.knowledge', L)}", ""]
-    if pm.suggestions:
-        for s in pm.suggestions:
-            feedback = t(f"postmortem.feedback.{s.feedback or 'none'}", L)
-            out.append(f"- {s.title} (`{s.entry_id}`) — {feedback}")
-    else:
-        out.append(t("postmortem.no_suggestions", L))
+def _knowledge(pm: PostmortemInput, L: Labels) -> list[str]:
+    if not pm.suggestions:
+        return [L("postmortem.no_suggestions")]
+    return [
+        f"- {_inline(s.title)} (`{_inline(s.entry_id)}`) — {L.feedback(s.feedback)}"
+        for s in sorted(pm.suggestions, key=lambda s: s.suggested_at)
+    ]
 
-    rca = prefill(list(pm.entries))
-    out += ["", f"## {t('postmortem.section.rca', L)}", ""]
+
+def _root_cause_and_actions(pm: PostmortemInput, L: Labels) -> list[str]:
+    rca = prefill(pm.entries, pm.actions)
+    to_fill = L("postmortem.to_fill")
+    out = [f"## {L('postmortem.section.rca')}", ""]
     for section, parts in SECTIONS:
-        out.append(f"### {t(f'postmortem.rca.{section}', L)}")
+        out.append(f"### {L(f'postmortem.rca.{section}')}")
         for part in parts:
             items = rca.items(part)
-            out.append(
-                f"- **{t(f'postmortem.rca.{part}', L)}**: "
-                + ("; ".join(items) if items else t("postmortem.to_fill", L))
-            )
+            out.append(f"- **{L(f'postmortem.rca.{part}')}**: " + ("; ".join(items) if items else to_fill))
         out.append("")
     if rca.hypotheses or rca.verifications:
-        out.append(f"_{t('postmortem.rca.evidence', L)}_")
-        out += [f"- {t('timeline.kind.hypothesis', L)}: {h}" for h in rca.hypotheses]
-        out += [f"- {t('timeline.kind.verification', L)}: {v}" for v in rca.verifications]
+        out.append(f"_{L('postmortem.rca.evidence')}_")
+        out += [f"- {L.kind('hypothesis')}: {h}" for h in rca.hypotheses]
+        out += [f"- {L.kind('verification')}: {v}" for v in rca.verifications]
         out.append("")
-
-    out += [f"## {t('postmortem.section.actions', L)}", ""]
-    for horizon in ("short", "medium", "long"):
-        out.append(f"### {t(f'postmortem.horizon.{horizon}', L)}")
-        items = [a for a in pm.actions if a.horizon == horizon]
+    out += [f"## {L('postmortem.section.actions')}", ""]
+    for horizon in HORIZONS:
+        out.append(f"### {L.horizon(horizon)}")
+        items = rca.actions.get(horizon, [])
         if not items:
-            out.append(f"- [ ] {t('postmortem.to_fill', L)}")
+            out.append(f"- [ ] {to_fill}")
         for a in items:
+            owner = f" — {_inline(pm.name(a.owner))}" if a.owner else ""
             box = "x" if a.done else " "
-            owner = f" — {pm.name(a.owner)}" if a.owner else ""
-            out.append(f"- [{box}] {a.n}. {a.text}{owner} ({t('postmortem.due', L)} {a.due.isoformat()})")
+            out.append(f"- [{box}] {a.n}. {_inline(a.text)}{owner} ({L('postmortem.due')} {a.due.isoformat()})")
         out.append("")
+    return out
+
+
+def render_markdown(pm: PostmortemInput) -> str:
+    """The whole draft: basic information, severity history, impact, timeline, escalations,
+    knowledge suggestions, root-cause analysis and improvement actions."""
+    L = Labels(pm.locale, str(pm.tz))
+    i = pm.incident
+    out = [
+        f"# {L('postmortem.title', ref=str(i.ref), title=_inline(i.title))}",
+        "",
+        L("postmortem.draft_note", version=str(pm.version), generated=_when(pm.generated_at, pm), zone=L.zone),
+        "",
+    ]
+    sections = (
+        ("basic", _basic),
+        ("severity", _severity),
+        ("impact", _impact),
+        ("timeline", _timeline),
+        ("escalation", _escalation),
+        ("knowledge", _knowledge),
+    )
+    for name, render in sections:
+        out += [f"## {L(f'postmortem.section.{name}')}", "", *render(pm, L), ""]
+    out += _root_cause_and_actions(pm, L)
     return "\n".join(out).rstrip() + "\n"

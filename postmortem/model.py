@@ -14,17 +14,25 @@ from incident.model import Incident, TimelineEntry
 
 @dataclass(frozen=True, slots=True)
 class SeverityChange:
+    """One change of severity: when, by whom, from which level to which."""
+
     at: datetime
     actor: str | None
     before: str
     after: str
 
 
+# Reasons the escalation engine gives for a page that goes up a level rather than starting one.
+ESCALATING_REASONS = frozenset({"manual", "ack_timeout", "handle_timeout"})
+
+
 @dataclass(frozen=True, slots=True)
 class PageSummary:
-    target: str
+    """One page (or FYI) of the escalation history: who was reached, and who answered when."""
+
+    target: str  # the level paged, e.g. level1
     kind: str  # page | fyi
-    reason: str
+    reason: str  # declared | ack_timeout | handle_timeout | manual | repeat | fyi …
     user_ids: tuple[str, ...]
     paged_at: datetime
     acked_by: str | None
@@ -34,9 +42,18 @@ class PageSummary:
     def time_to_ack(self) -> timedelta | None:
         return self.acked_at - self.paged_at if self.acked_at else None
 
+    @property
+    def display_kind(self) -> str:
+        """page, fyi or escalation: a page sent because the level before did not answer in time."""
+        if self.kind == "page" and self.reason in ESCALATING_REASONS:
+            return "escalation"
+        return self.kind if self.kind in ("page", "fyi", "escalation") else "page"
+
 
 @dataclass(frozen=True, slots=True)
 class KbSuggestion:
+    """A knowledge-base entry the bot suggested during the incident, and the team's verdict."""
+
     entry_id: str
     title: str
     suggested_at: datetime
@@ -45,6 +62,8 @@ class KbSuggestion:
 
 @dataclass(frozen=True, slots=True)
 class ActionItem:
+    """An improvement action (再発防止策), numbered per incident."""
+
     n: int
     horizon: str  # short | medium | long
     text: str
@@ -55,6 +74,12 @@ class ActionItem:
 
 @dataclass(frozen=True, slots=True)
 class PostmortemInput:
+    """Everything one rendering needs; renderers read nothing else (no clock, no storage).
+
+    ``severity_changes`` may be given by the caller; when None it is read from the
+    timeline's ``severity_changed`` entries. ``names`` maps Slack user ids to display names.
+    """
+
     incident: Incident
     entries: Sequence[TimelineEntry]
     tz: ZoneInfo
@@ -67,19 +92,28 @@ class PostmortemInput:
     pages: Sequence[PageSummary] = ()
     suggestions: Sequence[KbSuggestion] = ()
     actions: Sequence[ActionItem] = ()
+    severity_changes: Sequence[SeverityChange] | None = None
 
     @property
     def severity_history(self) -> list[SeverityChange]:
+        if self.severity_changes is not None:
+            return sorted(self.severity_changes, key=lambda c: c.at)
         return [
             SeverityChange(
                 e.occurred_at, e.actor, str(e.data.get("severity_from", "")), str(e.data.get("severity_to", ""))
             )
             for e in self.entries
-            if e.kind == "severity_changed"
+            if e.kind == "severity_changed" and not e.deleted
         ]
 
     @property
+    def timeline(self) -> list[TimelineEntry]:
+        """The entries shown: deleted ones left out, in the order things happened."""
+        return sorted((e for e in self.entries if not e.deleted), key=lambda e: (e.occurred_at, e.seq))
+
+    @property
     def end(self) -> datetime:
+        """When the impact ended: mitigation if recorded, else resolution, else the time of writing."""
         return self.incident.mitigated_at or self.incident.resolved_at or self.generated_at
 
     @property
@@ -95,6 +129,7 @@ class PostmortemInput:
         )
 
     def name(self, user_id: str | None) -> str:
+        """A display name for a user id; — for nobody (e.g. an alert with no actor)."""
         if not user_id:
             return "—"
         return self.names.get(user_id, user_id)
@@ -103,10 +138,11 @@ class PostmortemInput:
         return self.severity_label.get(severity, severity)
 
     def milestones(self) -> list[tuple[str, datetime | None]]:
+        """Start, detection, declaration, acknowledgement, mitigation, resolution (None if not reached)."""
         i = self.incident
         detected = (
             i.detected_at
-            or next((e.occurred_at for e in self.entries if e.kind in ("detected", "alert")), None)
+            or min((e.occurred_at for e in self.timeline if e.kind in ("detected", "alert")), default=None)
             or i.declared_at
         )
         return [
@@ -119,16 +155,17 @@ class PostmortemInput:
         ]
 
     def durations(self) -> list[tuple[str, timedelta | None]]:
+        """Time to detect (from the start), to acknowledge (from detection: what responders
+        control), to mitigate and to resolve (from the start: what users lived through)."""
         at = dict(self.milestones())
-        start = at["started"]
 
-        def since(key: str) -> timedelta | None:
-            value = at[key]
-            return value - start if value and start else None
+        def between(first: str, last: str) -> timedelta | None:
+            a, b = at[first], at[last]
+            return max(b - a, timedelta(0)) if a and b else None
 
         return [
-            ("to_detect", since("detected")),
-            ("to_acknowledge", since("acknowledged")),
-            ("to_mitigate", since("mitigated")),
-            ("to_resolve", since("resolved")),
+            ("to_detect", between("started", "detected")),
+            ("to_acknowledge", between("detected", "acknowledged")),
+            ("to_mitigate", between("started", "mitigated")),
+            ("to_resolve", between("started", "resolved")),
         ]

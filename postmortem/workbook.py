@@ -1,165 +1,172 @@
 """The postmortem spreadsheet. CPU-heavy and synchronous: callers run it in a thread.
 
-Always written in openpyxl's write-only mode, so a 100,000-entry timeline costs little memory.
-Sheet names are English (stable for tools); headers follow the locale.
+Always written in openpyxl's write-only mode: rows stream to the file, so a 100,000-entry
+timeline costs a few MiB rather than hundreds. Sheet names are English (stable for tools
+and macros); headers and labels follow the locale. Times are real Excel datetimes in the
+team's zone, named in the header ("Time (Asia/Tokyo)").
 """
 
 from __future__ import annotations
 
 import io
+from datetime import timedelta
+from typing import Any
 
 from openpyxl import Workbook
 
-from i18n import t
 from postmortem.cells import table
+from postmortem.labels import Labels
 from postmortem.model import PostmortemInput
 from postmortem.root_cause import SECTIONS, prefill
 
-SHEETS = ("Summary", "Timeline", "Impact", "Escalations", "Root cause", "Actions")
+SHEETS: tuple[str, ...] = ("Summary", "Timeline", "Impact", "Escalations", "Root cause", "Actions")
+KNOWLEDGE_SHEET = "Knowledge"
+
+
+def _minutes(span: timedelta | None) -> float | None:
+    return round(span.total_seconds() / 60, 1) if span is not None else None
+
+
+def _summary(pm: PostmortemInput, L: Labels) -> list[list[Any]]:
+    i = pm.incident
+    rows: list[list[Any]] = [
+        [L("postmortem.id"), str(i.ref)],
+        [L("postmortem.incident_title"), i.title],
+        [L("postmortem.severity"), pm.label(i.severity)],
+        [L("postmortem.status"), L(f"core.status.{i.status.value}")],
+        [L("postmortem.commander"), pm.name(i.commander)],
+    ]
+    rows += [[L.at(f"postmortem.at.{key}"), value] for key, value in pm.milestones()]
+    rows += [[L.minutes(f"postmortem.time.{key}"), _minutes(span)] for key, span in pm.durations()]
+    rows += [
+        [L("postmortem.impact.duration"), pm.impact.duration_minutes],
+        [L("postmortem.impact.services"), ", ".join(i.impact.services)],
+        [L("postmortem.resolution"), i.resolution_summary],
+        [L("postmortem.version"), pm.version],
+        [L.at("postmortem.generated"), pm.generated_at],
+    ]
+    return rows
+
+
+def _impact(pm: PostmortemInput, L: Labels) -> list[list[Any]]:
+    i, f = pm.incident, pm.impact
+    return [
+        [L.at("postmortem.at.started"), i.started_at],
+        [L.at("postmortem.impact.end"), pm.end],
+        [L("postmortem.impact.duration"), f.duration_minutes],
+        [L("postmortem.impact.users"), f.affected_users],
+        [L("postmortem.impact.tps"), i.impact.tps],
+        [L("postmortem.impact.price"), i.impact.revenue_per_txn],
+        [L("postmortem.impact.lost"), f.lost_transactions],
+        [L("postmortem.impact.revenue"), f.revenue_loss],
+        [L("postmortem.impact.downtime"), f.downtime_percent],
+        [L("postmortem.impact.availability_pct"), f.availability],
+        [L("postmortem.impact.violation", target=str(f.sla_target)), f.sla_violation],
+        [L("postmortem.impact.services"), ", ".join(i.impact.services)],
+    ]
 
 
 def build_workbook(pm: PostmortemInput) -> bytes:
-    L, i, tz = pm.locale, pm.incident, pm.tz
-    zone = f" ({tz})"
+    """The .xlsx file as bytes: Summary, Timeline, Impact, Escalations, Root cause, Actions
+    (and Knowledge when the bot suggested entries)."""
+    L, tz = Labels(pm.locale, str(pm.tz)), pm.tz
     wb = Workbook(write_only=True)
+    two_columns = [L("postmortem.field"), L("postmortem.value")]
 
-    summary = [
-        ["ID", str(i.ref)],
-        [t("postmortem.event", L), i.title],
-        [t("postmortem.severity", L), pm.label(i.severity)],
-        [t("postmortem.status", L), t(f"core.status.{i.status.value}", L)],
-        [t("postmortem.commander", L), pm.name(i.commander)],
-    ]
-    summary += [[t(f"postmortem.at.{k}", L) + zone, v] for k, v in pm.milestones()]
-    summary += [
-        [t(f"postmortem.time.{k}", L) + " (min)", round(v.total_seconds() / 60, 1) if v else None]
-        for k, v in pm.durations()
-    ]
-    summary += [
-        [t("postmortem.resolution", L), i.resolution_summary],
-        ["Version", pm.version],
-        ["Generated" + zone, pm.generated_at],
-    ]
-    table(
-        wb.create_sheet("Summary"),
-        [t("postmortem.field", L), t("postmortem.value", L)],
-        summary,
-        tz,
-        wrap_cols=frozenset({1}),
-    )
+    table(wb.create_sheet("Summary"), two_columns, _summary(pm, L), tz, wrap_cols=frozenset({1}))
 
+    amended = L("timeline.amended")
     rows = [
         [
             e.occurred_at,
-            t(f"timeline.kind.{e.kind}", L),
+            L.kind(e.kind),
             pm.name(e.actor),
             e.text,
-            t("timeline.amended", L) if e.amended else "",
+            amended if e.amended else "",
             e.permalink or "",
         ]
-        for e in sorted((e for e in pm.entries if not e.deleted), key=lambda e: (e.occurred_at, e.seq))
+        for e in pm.timeline
     ]
-    table(
-        wb.create_sheet("Timeline"),
-        [
-            t("postmortem.time_col", L) + zone,
-            t("postmortem.event", L),
-            t("postmortem.responder", L),
-            t("postmortem.observation", L),
-            t("timeline.amended", L),
-            "Link",
-        ],
-        rows,
-        tz,
-        wrap_cols=frozenset({3}),
-    )
+    titles = [
+        L.at("postmortem.time_col"),
+        L("postmortem.event"),
+        L("postmortem.responder"),
+        L("postmortem.observation"),
+        L("postmortem.amended_col"),
+        L("postmortem.link"),
+    ]
+    table(wb.create_sheet("Timeline"), titles, rows, tz, wrap_cols=frozenset({3}))
 
-    f = pm.impact
-    impact_rows = [
-        [t("postmortem.at.started", L) + zone, i.started_at],
-        [t("postmortem.at.mitigated", L) + zone, pm.end],
-        [t("postmortem.impact.duration", L), f.duration_minutes],
-        [t("postmortem.impact.users", L), f.affected_users],
-        [t("postmortem.impact.lost", L), f.lost_transactions],
-        [t("postmortem.impact.revenue", L), f.revenue_loss],
-        [t("postmortem.impact.availability", L) + " (%)", f.availability],
-        [t("postmortem.impact.violation", L, target=str(f.sla_target)), f.sla_violation],
-        [t("postmortem.impact.services", L), ", ".join(i.impact.services)],
-    ]
-    table(wb.create_sheet("Impact"), [t("postmortem.field", L), t("postmortem.value", L)], impact_rows, tz)
+    table(wb.create_sheet("Impact"), two_columns, _impact(pm, L), tz)
 
     page_rows = [
         [
             p.paged_at,
             p.target,
-            t(f"postmortem.page_kind.{p.kind}", L),
+            L(f"postmortem.page_kind.{p.display_kind}"),
             ", ".join(pm.name(u) for u in p.user_ids),
             pm.name(p.acked_by) if p.acked_by else "",
             p.acked_at,
-            round(p.time_to_ack.total_seconds() / 60, 1) if p.time_to_ack else None,
+            _minutes(p.time_to_ack),
         ]
-        for p in pm.pages
+        for p in sorted(pm.pages, key=lambda p: p.paged_at)
     ]
-    table(
-        wb.create_sheet("Escalations"),
-        [
-            t("postmortem.paged_at", L) + zone,
-            t("postmortem.target", L),
-            "Kind",
-            t("postmortem.who", L),
-            t("postmortem.acked", L),
-            t("postmortem.acked", L) + zone,
-            t("postmortem.time_to_ack", L) + " (min)",
-        ],
-        page_rows,
-        tz,
-    )
+    titles = [
+        L.at("postmortem.paged_at"),
+        L("postmortem.target"),
+        L("postmortem.kind"),
+        L("postmortem.who"),
+        L("postmortem.acked"),
+        L.at("postmortem.acked"),
+        L.minutes("postmortem.time_to_ack"),
+    ]
+    table(wb.create_sheet("Escalations"), titles, page_rows, tz)
 
-    rca = prefill(list(pm.entries))
-    rca_rows = [
-        [
-            t(f"postmortem.rca.{section}", L),
-            t(f"postmortem.rca.{part}", L),
-            "; ".join(rca.items(part)) or t("postmortem.to_fill", L),
-        ]
+    rca = prefill(pm.entries, pm.actions)
+    to_fill = L("postmortem.to_fill")
+    rca_rows: list[list[Any]] = [
+        [L(f"postmortem.rca.{section}"), L(f"postmortem.rca.{part}"), "\n".join(rca.items(part)) or to_fill]
         for section, parts in SECTIONS
         for part in parts
     ]
-    table(
-        wb.create_sheet("Root cause"),
-        ["Category", "Cause", t("postmortem.value", L)],
-        rca_rows,
-        tz,
-        wrap_cols=frozenset({2}),
-    )
+    rca_rows += [[L("postmortem.rca.evidence"), L("timeline.kind.hypothesis"), h] for h in rca.hypotheses]
+    rca_rows += [[L("postmortem.rca.evidence"), L("timeline.kind.verification"), v] for v in rca.verifications]
+    titles = [L("postmortem.rca.category"), L("postmortem.rca.part"), L("postmortem.rca.finding")]
+    table(wb.create_sheet("Root cause"), titles, rca_rows, tz, wrap_cols=frozenset({2}))
 
     action_rows = [
         [
             a.n,
-            t(f"postmortem.horizon.{a.horizon}", L),
+            L.horizon(a.horizon),
             a.text,
             pm.name(a.owner) if a.owner else "",
             a.due,
-            "☑" if a.done else "☐",
+            L("postmortem.action.done") if a.done else L("postmortem.action.open"),
         ]
-        for a in pm.actions
+        for a in sorted(pm.actions, key=lambda a: a.n)
     ]
-    table(
-        wb.create_sheet("Actions"),
-        ["#", "Horizon", t("postmortem.observation", L), "Owner", t("postmortem.due", L), "Done"],
-        action_rows,
-        tz,
-        wrap_cols=frozenset({2}),
-    )
+    titles = [
+        L("postmortem.action.n"),
+        L("postmortem.action.horizon"),
+        L("postmortem.action.text"),
+        L("postmortem.action.owner"),
+        L("postmortem.action.due"),
+        L("postmortem.action.state"),
+    ]
+    table(wb.create_sheet("Actions"), titles, action_rows, tz, wrap_cols=frozenset({2}))
 
     if pm.suggestions:
         kb_rows = [
-            [s.suggested_at, s.entry_id, s.title, t(f"postmortem.feedback.{s.feedback or 'none'}", L)]
-            for s in pm.suggestions
+            [s.suggested_at, s.entry_id, s.title, L.feedback(s.feedback)]
+            for s in sorted(pm.suggestions, key=lambda s: s.suggested_at)
         ]
-        table(
-            wb.create_sheet("Knowledge"), [t("postmortem.time_col", L) + zone, "Id", "Title", "Feedback"], kb_rows, tz
-        )
+        titles = [
+            L.at("postmortem.time_col"),
+            L("postmortem.kb.entry"),
+            L("postmortem.kb.title"),
+            L("postmortem.kb.feedback"),
+        ]
+        table(wb.create_sheet(KNOWLEDGE_SHEET), titles, kb_rows, tz)
 
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from knowledge.entry import KbEntry
 from knowledge.ingest import plan_import, read_sources
 
 STARTER = Path(__file__).resolve().parents[2] / "knowledge" / "starter"
@@ -27,9 +29,28 @@ Orders wait in the queue.
 
 BAD = """---
 id: kb-bad
-title: [unclosed
+title: Disk full: no space left
+severity: high
 ---
 body
+"""
+
+TEMPLATE = """id: kb-tpl
+title: Reverse proxy returns 502
+category: network
+difficulty: easy
+estimated_time: minutes
+prerequisites: [proxy log access]
+steps:
+  - title: Find failing upstreams
+    commands: ["grep ' 502 ' access.log"]
+    expected_output: upstream addresses
+    success_criteria: the failing upstream is known
+decision_tree:
+  - condition: pods restarting
+    next: kb-crashloop
+escalation_criteria:
+  - cause not identified within 30 min
 """
 
 
@@ -40,8 +61,23 @@ def test_the_starter_knowledge_base_imports_cleanly_with_both_languages() -> Non
     languages = [e.language for e in entries]
     assert languages.count("ja") >= 9 and languages.count("en") >= 9
     assert {e.category for e in entries} >= {"network", "database", "application", "deployment", "cloud"}
-    template = next(e for e in entries if e.id == "kb-502-bad-gateway")
-    assert template.diagnosis and template.diagnosis[0].startswith("1. Find failing upstreams")
+    templates = [e for e in entries if e.provenance["file"].endswith(".yaml")]
+    assert len(templates) >= 2 and all(e.diagnostic_steps and e.escalation for e in templates)
+
+
+def test_a_troubleshooting_template_keeps_its_steps_tree_and_escalation(tmp_path: Path) -> None:
+    (tmp_path / "kb-tpl.yaml").write_text(TEMPLATE, encoding="utf-8")
+    report, [entry] = plan_import({}, read_sources(tmp_path))
+    assert report.added == ["kb-tpl"] and (entry.skill_level, entry.resolution_time) == ("beginner", "minutes")
+    step = entry.diagnostic_steps[0]
+    assert (step.title, step.commands, step.expected_output) == (
+        "Find failing upstreams",
+        ("grep ' 502 ' access.log",),
+        "upstream addresses",
+    )
+    assert entry.decision_tree[0].next == "kb-crashloop" and entry.prerequisites == ["proxy log access"]
+    assert entry.escalation == ["cause not identified within 30 min"]
+    assert KbEntry.from_dict(json.loads(json.dumps(entry.to_dict()))) == entry
 
 
 def test_markdown_sections_become_fields(tmp_path: Path) -> None:
@@ -60,7 +96,17 @@ def test_malformed_front_matter_is_rejected_with_file_and_line(tmp_path: Path) -
     report, _ = plan_import({}, read_sources(tmp_path))
     assert len(report.rejected) == 1
     rejection = report.rejected[0]
-    assert rejection.path.endswith("bad.md") and rejection.line == 4 and "front matter" in rejection.reason
+    assert rejection.path.endswith("bad.md") and rejection.line == 3 and "front matter" in rejection.reason
+
+
+def test_a_value_outside_the_schema_is_rejected_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "sev.md").write_text(GOOD.replace("language: en", "language: en\nseverity: urgent"), encoding="utf-8")
+    (tmp_path / "kb.jsonl").write_text('{"id": "x", "title": "ok"}\n\n{"id": "y"}\nnot json\n', encoding="utf-8")
+    report, entries = plan_import({}, read_sources(tmp_path))
+    assert [e.id for e in entries] == ["x"]
+    where = {(Path(r.path).name, r.line): r.reason for r in report.rejected}
+    assert where[("sev.md", 5)].startswith("severity must be one of critical, high, medium, low")
+    assert where[("kb.jsonl", 3)] == "missing title" and where[("kb.jsonl", 4)].startswith("not JSON")
 
 
 def test_duplicate_ids_in_one_import_are_rejected(tmp_path: Path) -> None:
@@ -87,4 +133,7 @@ def test_the_public_postmortem_corpus_imports_as_it_is(shared_dir: Path) -> None
     report, entries = plan_import({}, read_sources(shared_dir / "data" / "postmortems" / "postmortems.jsonl"))
     assert report.rejected == [] and len(entries) == 190
     entry = next(e for e in entries if e.id == "pm-cloudflare-12")
-    assert entry.title.startswith("Cloudflare: ") and entry.provenance["source_url"]
+    assert entry.title.startswith("Cloudflare: ") and entry.language == "en"
+    assert entry.provenance["source_url"] == entry.links[0] and entry.provenance["company"] == "Cloudflare"
+    again, upserts = plan_import({e.id: e for e in entries}, read_sources(shared_dir / "data" / "postmortems"))
+    assert (len(again.unchanged), upserts) == (190, [])

@@ -19,7 +19,7 @@ def test_recall_and_mrr_meet_the_targets_on_the_starter_kb_and_the_public_corpus
     )
     entries = plan_import({}, sources)[1]
     raw = yaml.safe_load((ROOT / "bench" / "knowledge_eval" / "queries.yaml").read_text(encoding="utf-8"))
-    queries = [Query(r["q"], r["lang"], r["target"], tuple(r["relevant"])) for r in raw]
+    queries = [Query.from_dict(r) for r in raw]
     assert len(queries) >= 40
     index = KnowledgeIndex.build(entries)
 

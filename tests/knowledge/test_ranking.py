@@ -67,3 +67,19 @@ def test_context_prefers_the_incidents_services() -> None:
 def test_why_names_the_matching_concepts() -> None:
     hit = starter().search("決済APIで504が多発")[0]
     assert "timeout" in hit.why or "gateway" in hit.why
+
+
+def test_a_japanese_query_finds_an_english_only_runbook() -> None:
+    index = KnowledgeIndex.build(
+        [
+            KbEntry("en-cert", "TLS certificate expired", symptom="x509: certificate has expired"),
+            KbEntry("en-cache", "Cache stampede after expiry", symptom="many keys expire at once"),
+        ]
+    )
+    assert ids(index, "証明書の期限切れでHTTPSが繋がらない")[0] == "en-cert"
+
+
+def test_entries_in_the_older_shape_still_load() -> None:
+    entry = KbEntry.from_dict({"id": "old", "title": "Old", "diagnosis": ["Check the logs"], "causes": ["A bug"]})
+    assert entry.diagnosis == ["Check the logs"] and entry.causes == [{"description": "A bug", "likelihood": "medium"}]
+    assert entry.first_steps() == ["Check the logs"]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from postmortem.markdown import render_markdown
-from tests.postmortem.example import example
+from postmortem.model import PageSummary, SeverityChange
+from tests.postmortem.example import entry, example, jst
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -34,3 +36,30 @@ def test_amended_entries_are_marked_and_checkboxes_show_done() -> None:
     assert "- [ ] 1. Alert on pool saturation — bob (due 2026-12-22)" in text
     assert "- [x] 2. Load-test config changes" in text
     assert "Config push halved the pool size" in text.split("## Root-cause analysis")[1]
+
+
+def test_the_zone_is_named_and_durations_are_in_the_locale() -> None:
+    ja = render_markdown(example("ja"))
+    assert "| 発生日時 (Asia/Tokyo) | 2026-11-22 14:30 |" in ja
+    assert "| 発生から解決までの時間 | 2時間30分 |" in ja
+    assert "| 検知から応答までの時間 | 5分 |" in ja
+
+
+def test_user_text_cannot_break_the_table_or_the_lists() -> None:
+    pm = example("en")
+    pm = replace(pm, entries=[*pm.entries, entry(70, jst(16, 50), "note", "a | b\nsecond line")])
+    text = render_markdown(pm)
+    assert "| a \\| b<br>second line |" in text
+
+
+def test_an_escalation_page_is_named_as_such() -> None:
+    pm = example("en")
+    page = PageSummary("level2", "page", "ack_timeout", ("U0BOB",), jst(14, 51), None, None)
+    text = render_markdown(replace(pm, pages=[*pm.pages, page]))
+    assert "| 2026-11-22 14:51 | level2 (escalation) | bob | — | — |" in text
+
+
+def test_severity_history_can_be_given_by_the_caller() -> None:
+    pm = replace(example("en"), severity_changes=[SeverityChange(jst(14, 45), "U0BOB", "high", "critical")])
+    assert "| 2026-11-22 14:45 | High → Critical | bob |" in render_markdown(pm)
+    assert "Unchanged: Critical throughout." in render_markdown(replace(pm, severity_changes=[]))

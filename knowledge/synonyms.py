@@ -100,10 +100,23 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "ssl",
         "https",
         "証明書",
-        "有効期限",
-        "expired",
-        "expiry",
-        "期限切れ",
+        "x509",
+        "サーバー証明書",
+    ),
+    "expiry": ("expired", "expiry", "expire", "expires", "有効期限", "期限切れ", "失効", "ttl"),
+    "stale": (
+        "stale",
+        "stale data",
+        "stale reads",
+        "outdated",
+        "old data",
+        "古いデータ",
+        "古い値",
+        "反映されない",
+        "反映が遅い",
+        "不整合",
+        "inconsistent",
+        "inconsistency",
     ),
     "dns": ("dns", "name resolution", "resolve", "resolver", "名前解決", "ドメイン", "domain", "nxdomain", "route53"),
     "network": (
@@ -438,11 +451,18 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def concept_spans(normalized: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(start, end, concepts) of every known term in already-normalized text (NFKC, lower
+    case); the longest term wins where terms overlap."""
+    latin_re, other_re, by_term = _matchers()
+    spans: list[tuple[int, int, tuple[str, ...]]] = []
+    for match in latin_re.finditer(normalized):
+        spans.append((match.start(), match.end(), by_term[match.group(1)]))
+    for match in other_re.finditer(normalized):
+        spans.append((match.start(), match.end(), by_term[match.group(0)]))
+    return spans
+
+
 def concepts_in(normalized: str) -> list[str]:
     """Concepts mentioned in already-normalized text (NFKC, lower case)."""
-    latin_re, other_re, by_term = _matchers()
-    found: list[str] = []
-    for pattern in (latin_re, other_re):
-        for match in pattern.finditer(normalized):
-            found.extend(by_term[match.group(1) if pattern is latin_re else match.group(0)])
-    return found
+    return [concept for _, _, concepts in concept_spans(normalized) for concept in concepts]
