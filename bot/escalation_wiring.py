@@ -83,6 +83,7 @@ def build_escalation(
         store=SqlEscalationStore(engine_db),
         incidents=incidents,
         timers=timers,
+        usergroup_members=gateway.usergroup_members,
         pager=pager,
         roster=roster,
         policy=policy,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from escalation import planner
@@ -18,6 +19,7 @@ from escalation.planner import Acked, Arm, CancelAll, EscalationState, Fyi, Ment
 from escalation.policy import EscalationPolicy, Step
 from escalation.ports import EscalationStore, Pager, PageRecord, StaleEscalation
 from escalation.roster import Roster
+from escalation.snapshot import EscalationSnapshot
 from incident import events
 from incident.clock import Clock
 from incident.events import IncidentEvent
@@ -41,6 +43,7 @@ class EscalationEngine:
         policy: EscalationPolicy,
         clock: Clock,
         bus: events.EventBus,
+        usergroup_members: Callable[[str], Awaitable[list[str]]] | None = None,
     ) -> None:
         self.store = store
         self.incidents = incidents
@@ -50,6 +53,7 @@ class EscalationEngine:
         self.policy = policy
         self.clock = clock
         self.bus = bus
+        self.usergroup_members = usergroup_members
         self._locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     def subscribe(self, bus: events.EventBus) -> None:
@@ -62,17 +66,24 @@ class EscalationEngine:
 
     # -- reactions ---------------------------------------------------------------------------
 
+    def _plan(self, event: IncidentEvent) -> Callable[[datetime], EscalationSnapshot]:
+        """Freeze the incident's current severity policy at decision time."""
+        severity = event.incident.severity
+        policy = self.policy.for_severity(severity)
+        return lambda now: EscalationSnapshot.freeze(severity, policy, now)
+
     async def _on_declared(self, event: IncidentEvent) -> None:
-        policy = self.policy.for_severity(event.incident.severity)
-        await self._decide(event.incident.id, lambda s, now: planner.start(s, policy, now), create=policy)
+        await self._decide(event.incident.id, lambda s, now: planner.start(s, now), create=self._plan(event))
 
     async def _on_reopened(self, event: IncidentEvent) -> None:
-        policy = self.policy.for_severity(event.incident.severity)
-        await self._decide(event.incident.id, lambda s, now: planner.replan(s, policy, now), create=policy)
+        plan = self._plan(event)
+        await self._decide(
+            event.incident.id, lambda s, now: planner.replan(s, plan(now), now, revive=True), create=plan
+        )
 
     async def _on_severity(self, event: IncidentEvent) -> None:
-        policy = self.policy.for_severity(event.incident.severity)
-        await self._decide(event.incident.id, lambda s, now: planner.replan(s, policy, now), create=policy)
+        plan = self._plan(event)
+        await self._decide(event.incident.id, lambda s, now: planner.replan(s, plan(now), now), create=plan)
 
     async def _on_status(self, event: IncidentEvent) -> None:
         if event.incident.status is Status.MITIGATED:
@@ -103,17 +114,24 @@ class EscalationEngine:
 
     # -- the decision loop ---------------------------------------------------------------------
 
-    async def _decide(self, incident_id: int, decide, *, create=None, actor: str | None = None) -> list[planner.Action]:  # type: ignore[no-untyped-def]
+    async def _decide(
+        self,
+        incident_id: int,
+        decide: Callable[[EscalationState, datetime], list[planner.Action]],
+        *,
+        create: Callable[[datetime], EscalationSnapshot] | None = None,
+        actor: str | None = None,
+    ) -> list[planner.Action]:
         async with self._locks[incident_id]:
             for _ in range(5):
                 loaded = await self.store.load(incident_id)
+                now = self.clock.now()
                 if loaded is None:
                     if create is None:
                         return []
-                    state, version = planner.snapshot(incident_id, create), None
+                    state, version = planner.new_state(incident_id, create(now)), None
                 else:
                     state, version = loaded
-                now = self.clock.now()
                 actions = decide(state, now)
                 try:
                     await self.store.save(state, version)
@@ -191,12 +209,22 @@ class EscalationEngine:
         )
 
     async def _targets(self, step: Step, now: datetime) -> list[str]:
+        """The people behind a step at this moment (roster and overrides as of ``now``)."""
+        users: list[str] = []
         if step.users:
-            return list(step.users)
-        if step.level and step.level in self.roster.levels:
+            users = list(step.users)
+        elif step.level and step.level in self.roster.levels:
             overrides = await self.store.overrides(now)
-            return list(self.roster.on_call(step.level, now, overrides).user_ids)
-        return []
+            users = list(self.roster.on_call(step.level, now, overrides).user_ids)
+        elif step.usergroup and self.usergroup_members is not None:
+            try:
+                users = list(await self.usergroup_members(step.usergroup))
+            except Exception:
+                log.exception("resolving usergroup %s failed", step.usergroup)
+        if not users:
+            # Still recorded (the timeline shows the gap), but loudly: a page to nobody is a lost page.
+            log.error("escalation step %s resolved to nobody", step.label)
+        return users
 
     async def _acked(self, incident: Incident, action: Acked, now: datetime) -> None:
         await self.store.mark_acked(incident.id, action.user_id, now)

@@ -3,37 +3,70 @@ the actions to perform; the engine pages, stores and arms timers.
 
 Every deadline key carries the state's *generation*; a severity change bumps it, so a timer
 armed under the old plan finds itself stale and does nothing.
+
+Vocabulary: a step is *engaged* once someone acknowledged it, or once it was pulled in to
+help an acknowledged incident (handling timeout, "escalate now"). An engaged step has a
+handling clock instead of an acknowledgement clock.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from escalation.policy import SeverityPolicy, Step
+from escalation.policy import SeverityPolicy
+from escalation.snapshot import EscalationSnapshot
+from escalation.state import EscalationState
+
+__all__ = [
+    "ACK",
+    "HANDLE",
+    "REPEAT",
+    "Acked",
+    "Action",
+    "Arm",
+    "CancelAll",
+    "EscalationState",
+    "Fyi",
+    "MentionHere",
+    "Page",
+    "escalate_now",
+    "new_state",
+    "on_ack",
+    "on_deadline",
+    "replan",
+    "snapshot",
+    "start",
+    "stop",
+]
 
 ACK, HANDLE, REPEAT = "ack", "handle", "repeat"
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """Page the people of ``step`` (resolved with the roster at the moment of the page)."""
+
     step: int
     reason: str  # declared | ack_timeout | handle_timeout | manual | repeat
 
 
 @dataclass(frozen=True, slots=True)
 class Fyi:
+    """Tell a level about the incident without paging it."""
+
     level: str
 
 
 @dataclass(frozen=True, slots=True)
 class MentionHere:
-    pass
+    """``@here`` in the incident channel."""
 
 
 @dataclass(frozen=True, slots=True)
 class Arm:
+    """Arm a deadline; ``key`` is unique per incident, generation, kind and step (and time for repeats)."""
+
     key: str
     kind: str
     step: int
@@ -47,64 +80,28 @@ class CancelAll:
 
 @dataclass(frozen=True, slots=True)
 class Acked:
+    """The incident's acknowledgement: who, at which step, how long after that step was paged."""
+
     step: int
     user_id: str
-    after: timedelta  # since that step was paged
+    after: timedelta
 
 
 Action = Page | Fyi | MentionHere | Arm | CancelAll | Acked
 
 
-@dataclass(slots=True)
-class EscalationState:
-    incident_id: int
-    steps: list[Step]
-    repeat_every: timedelta | None = None
-    generation: int = 0
-    current_step: int = -1
-    paged_at: dict[int, datetime] = field(default_factory=dict)
-    acked_by: str | None = None
-    acked_at: datetime | None = None
-    acked_step: int | None = None
-    done: bool = False
-
-    def key(self, kind: str, step: int, at: datetime | None = None) -> str:
-        suffix = f":{int(at.timestamp())}" if at is not None else ""
-        return f"esc:{self.incident_id}:{self.generation}:{kind}:{step}{suffix}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "incident_id": self.incident_id,
-            "steps": [s.to_dict() for s in self.steps],
-            "repeat_every": self.repeat_every.total_seconds() if self.repeat_every else None,
-            "generation": self.generation,
-            "current_step": self.current_step,
-            "paged_at": {str(k): v.isoformat() for k, v in self.paged_at.items()},
-            "acked_by": self.acked_by,
-            "acked_at": self.acked_at.isoformat() if self.acked_at else None,
-            "acked_step": self.acked_step,
-            "done": self.done,
-        }
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> EscalationState:
-        return cls(
-            incident_id=int(raw["incident_id"]),
-            steps=[Step.from_dict(s) for s in raw["steps"]],
-            repeat_every=timedelta(seconds=raw["repeat_every"]) if raw.get("repeat_every") else None,
-            generation=int(raw["generation"]),
-            current_step=int(raw["current_step"]),
-            paged_at={int(k): datetime.fromisoformat(v) for k, v in raw["paged_at"].items()},
-            acked_by=raw.get("acked_by"),
-            acked_at=datetime.fromisoformat(raw["acked_at"]) if raw.get("acked_at") else None,
-            acked_step=raw.get("acked_step"),
-            done=bool(raw.get("done")),
-        )
+def new_state(incident_id: int, plan: EscalationSnapshot) -> EscalationState:
+    """A fresh state for an incident, with its chain frozen in ``plan``."""
+    return EscalationState(incident_id, plan)
 
 
-def snapshot(incident_id: int, policy: SeverityPolicy) -> EscalationState:
-    """Freeze the policy into the incident's state: later policy edits cannot change it."""
-    return EscalationState(incident_id, list(policy.steps), policy.repeat_every)
+def snapshot(incident_id: int, severity: str, policy: SeverityPolicy, now: datetime) -> EscalationState:
+    """A new state with the severity's policy frozen as it is ``now``: later policy edits cannot change it."""
+    return new_state(incident_id, EscalationSnapshot.freeze(severity, policy, now))
+
+
+def _engaged(state: EscalationState, step: int) -> bool:
+    return state.acked_step == step
 
 
 def _page(state: EscalationState, step: int, now: datetime, reason: str) -> list[Action]:
@@ -113,23 +110,50 @@ def _page(state: EscalationState, step: int, now: datetime, reason: str) -> list
     actions: list[Action] = [Page(step, reason)]
     ack_within = state.steps[step].ack_within
     if ack_within is not None:
-        due = now + ack_within
-        actions.append(Arm(state.key(ACK, step), ACK, step, due))
+        actions.append(Arm(state.key(ACK, step), ACK, step, now + ack_within))
     elif step == len(state.steps) - 1 and state.repeat_every:
         due = now + state.repeat_every
         actions.append(Arm(state.key(REPEAT, step, due), REPEAT, step, due))
     return actions
 
 
-def start(state: EscalationState, policy: SeverityPolicy, now: datetime) -> list[Action]:
+def _pull_in(state: EscalationState, now: datetime, reason: str) -> list[Action]:
+    """Page the next step to help an engaged one; it is engaged at once (handling clock, no ack clock)."""
+    following = state.current_step + 1
+    if following >= len(state.steps):
+        return []
+    state.current_step = following
+    state.acked_step = following
+    state.paged_at.setdefault(following, now)
+    actions: list[Action] = [Page(following, reason)]
+    handle = state.steps[following].handle_within
+    if handle is not None:
+        actions.append(Arm(state.key(HANDLE, following), HANDLE, following, now + handle))
+    return actions
+
+
+def _notices(state: EscalationState) -> list[Action]:
+    """FYIs and ``@here`` the plan asks for and that were not sent yet (at declare or on an upgrade)."""
+    paged_levels = {state.steps[i].level for i in range(state.current_step + 1) if i < len(state.steps)}
+    actions: list[Action] = []
+    for level in state.plan.fyi_levels:
+        if level not in state.fyi_sent and level not in paged_levels:
+            state.fyi_sent.append(level)
+            actions.append(Fyi(level))
+    if state.plan.mention_here and not state.here_sent:
+        state.here_sent = True
+        actions.append(MentionHere())
+    return actions
+
+
+def start(state: EscalationState, now: datetime) -> list[Action]:
+    """Page the first step, FYI and ``@here`` as planned. A second start (a re-delivered event) does nothing."""
+    if state.current_step >= 0 or state.stopped or state.done:
+        return []
     if not state.steps:
         state.done = True
         return []
-    actions: list[Action] = _page(state, 0, now, "declared")
-    actions += [Fyi(level) for level in policy.fyi_levels]
-    if policy.mention_here:
-        actions.append(MentionHere())
-    return actions
+    return _page(state, 0, now, "declared") + _notices(state)
 
 
 def _next_or_repeat(state: EscalationState, now: datetime, reason: str) -> list[Action]:
@@ -146,28 +170,20 @@ def _next_or_repeat(state: EscalationState, now: datetime, reason: str) -> list[
 
 
 def on_deadline(state: EscalationState, kind: str, step: int, generation: int, now: datetime) -> list[Action]:
-    if state.done or generation != state.generation:
+    """A timer fired. Stale (older generation), superseded or already-answered timers do nothing."""
+    if state.done or generation != state.generation or step != state.current_step:
         return []
     if kind in (ACK, REPEAT):
-        if state.acked_by is not None or step != state.current_step:
+        if state.acked_by is not None or _engaged(state, step):
             return []
         return _next_or_repeat(state, now, "ack_timeout" if kind == ACK else "repeat")
-    if kind == HANDLE:
-        if state.acked_step != step or state.current_step != step:
-            return []
-        actions = _next_or_repeat(state, now, "handle_timeout")
-        following = state.current_step
-        # The step pulled in is treated as engaged: its own handling clock starts now.
-        handle = state.steps[following].handle_within
-        if actions and handle is not None and following != step:
-            state.acked_step = following
-            actions = [a for a in actions if not (isinstance(a, Arm) and a.kind == ACK)]
-            actions.append(Arm(state.key(HANDLE, following), HANDLE, following, now + handle))
-        return actions
+    if kind == HANDLE and _engaged(state, step):
+        return _pull_in(state, now, "handle_timeout")
     return []
 
 
 def on_ack(state: EscalationState, user_id: str, now: datetime) -> list[Action]:
+    """The first acknowledgement stops the ack clocks and starts the handling clock; later ones do nothing."""
     if state.done or state.acked_by is not None or state.current_step < 0:
         return []
     step = state.current_step
@@ -180,39 +196,52 @@ def on_ack(state: EscalationState, user_id: str, now: datetime) -> list[Action]:
 
 
 def escalate_now(state: EscalationState, now: datetime) -> list[Action]:
-    if state.done or state.current_step + 1 >= len(state.steps):
+    """Manual escalation to the next step. After an ack the next step joins with its handling clock."""
+    if state.done or state.current_step < 0 or state.current_step + 1 >= len(state.steps):
         return []
+    if _engaged(state, state.current_step):
+        return [CancelAll(), *_pull_in(state, now, "manual")]
     return [CancelAll(), *_page(state, state.current_step + 1, now, "manual")]
 
 
 def stop(state: EscalationState) -> list[Action]:
-    if state.done:
+    """Mitigated, resolved or closed: cancel everything; only a reopen pages again."""
+    if state.stopped:
         return []
+    state.stopped = True
     state.done = True
     return [CancelAll()]
 
 
-def replan(state: EscalationState, policy: SeverityPolicy, now: datetime) -> list[Action]:
-    """A severity change: the new policy's timings apply from now; stale timers are ignored."""
+def replan(state: EscalationState, plan: EscalationSnapshot, now: datetime, *, revive: bool = False) -> list[Action]:
+    """A severity change (or, with ``revive``, a reopen): the new chain's timings apply from now.
+
+    The generation is bumped so timers of the old plan are ignored. A stopped escalation only
+    takes the new plan; it pages again only when ``revive`` is set.
+    """
     state.generation += 1
-    state.steps = list(policy.steps)
-    state.repeat_every = policy.repeat_every
+    state.plan = plan
     actions: list[Action] = [CancelAll()]
-    if not state.steps:
+    if revive:
+        state.stopped = False
+    if state.stopped or not state.steps:
         state.done = True
         return actions
     state.done = False
     if state.current_step < 0:
-        return actions + start(state, policy, now)
+        return actions + start(state, now)
     state.current_step = min(state.current_step, len(state.steps) - 1)
     step = state.current_step
     if state.acked_by is not None:
+        state.acked_step = step
         handle = state.steps[step].handle_within
         if handle is not None:
-            state.acked_step = step
             actions.append(Arm(state.key(HANDLE, step), HANDLE, step, now + handle))
-        return actions
+        return actions + _notices(state)
     ack_within = state.steps[step].ack_within
     if ack_within is not None:
         actions.append(Arm(state.key(ACK, step), ACK, step, now + ack_within))
-    return actions
+    elif step == len(state.steps) - 1 and state.repeat_every:
+        due = now + state.repeat_every
+        actions.append(Arm(state.key(REPEAT, step, due), REPEAT, step, due))
+    return actions + _notices(state)

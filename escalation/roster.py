@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from escalation.errors import PolicyError
+from escalation.errors import PolicyError, known_keys
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True, slots=True)
 class Override:
+    """``user_id`` holds ``level`` from ``start`` until ``end`` (exclusive), whatever the rotation says."""
+
     level: str
     user_id: str
     start: datetime
@@ -31,6 +33,8 @@ class Override:
 
 @dataclass(frozen=True, slots=True)
 class Window:
+    """During these local days and hours, ``members`` hold the level (e.g. office hours)."""
+
     days: frozenset[int]  # 0 = Monday
     start: time
     end: time
@@ -42,6 +46,8 @@ class Window:
 
 @dataclass(frozen=True, slots=True)
 class Rotation:
+    """Members take turns, one at a time, handing over at a local wall-clock time."""
+
     every: str  # weekly | daily | none
     members: tuple[str, ...]
     handoff_time: time = time(10, 0)
@@ -51,6 +57,8 @@ class Rotation:
 
 @dataclass(frozen=True, slots=True)
 class OnCall:
+    """Who holds a level at a moment, why, and until when (None: until the configuration changes)."""
+
     level: str
     user_ids: tuple[str, ...]
     source: str  # rotation | window | override
@@ -59,6 +67,8 @@ class OnCall:
 
 @dataclass(frozen=True, slots=True)
 class Level:
+    """One escalation level: its rotation and its windows."""
+
     name: str
     rotation: Rotation
     windows: tuple[Window, ...] = ()
@@ -91,7 +101,14 @@ def _days(where: str, raw: Any) -> frozenset[int]:
 
 def _level(name: str, raw: Mapping[str, Any]) -> Level:
     where = f"roster.levels.{name}"
-    rotation_raw = raw.get("rotation") or {"every": "none", "members": raw.get("members")}
+    raw = known_keys(where, raw, {"members", "rotation", "windows"})
+    if raw.get("rotation") and raw.get("members"):
+        raise PolicyError(f"{where}: give members or rotation.members, not both")
+    rotation_raw = known_keys(
+        f"{where}.rotation",
+        raw.get("rotation") or {"every": "none", "members": raw.get("members")},
+        {"every", "handoff", "members", "start"},
+    )
     every = str(rotation_raw.get("every", "none"))
     if every not in ("weekly", "daily", "none"):
         raise PolicyError(f"{where}.rotation.every: weekly, daily or none")
@@ -117,20 +134,21 @@ def _level(name: str, raw: Mapping[str, Any]) -> Level:
     windows = []
     for i, w in enumerate(raw.get("windows") or []):
         wwhere = f"{where}.windows[{i}]"
-        start, _, end = str(w.get("hours", "")).partition("-")
+        w = known_keys(wwhere, w, {"days", "hours", "members"})
+        start_text, _, end_text = str(w.get("hours", "")).partition("-")
+        start, end = _hhmm(f"{wwhere}.hours", start_text), _hhmm(f"{wwhere}.hours", end_text)
+        if end <= start:
+            raise PolicyError(f"{wwhere}.hours: the end must be after the start on the same day, like 09:00-18:00")
         windows.append(
-            Window(
-                _days(f"{wwhere}.days", w.get("days")),
-                _hhmm(f"{wwhere}.hours", start),
-                _hhmm(f"{wwhere}.hours", end),
-                _members(f"{wwhere}.members", w.get("members")),
-            )
+            Window(_days(f"{wwhere}.days", w.get("days")), start, end, _members(f"{wwhere}.members", w.get("members")))
         )
     return Level(name, rotation, tuple(windows))
 
 
 @dataclass(frozen=True, slots=True)
 class Roster:
+    """Every level of the team, in escalation order, in one IANA time zone."""
+
     levels: Mapping[str, Level]
     tz: ZoneInfo
 
@@ -145,28 +163,50 @@ class Roster:
                 tz = ZoneInfo(str(zone))
             except Exception:
                 raise PolicyError(f"roster.timezone: unknown zone {zone!r}") from None
+        known_keys("roster", raw, {"levels", "timezone"})
         return cls({str(n): _level(str(n), lv or {}) for n, lv in levels_raw.items()}, tz)
 
     @property
     def level_names(self) -> list[str]:
         return list(self.levels)
 
+    def _spec(self, level: str) -> Level:
+        try:
+            return self.levels[level]
+        except KeyError:
+            raise PolicyError(f"roster: unknown level {level!r} (known: {', '.join(self.levels)})") from None
+
     def on_call(self, level: str, at: datetime, overrides: Sequence[Override] = ()) -> OnCall:
+        """Who holds ``level`` at ``at``: an override first (the first match; pass newest first), then
+        a window, then the rotation."""
+        spec = self._spec(level)
         for override in overrides:
             if override.level == level and override.start <= at < override.end:
                 return OnCall(level, (override.user_id,), "override", override.end)
-        spec = self.levels[level]
         local = at.astimezone(self.tz)
         for window in spec.windows:
             if window.contains(local):
-                end = datetime.combine(local.date(), window.end, self.tz)
+                end = datetime.combine(local.date(), window.end, self.tz).astimezone(at.tzinfo)
                 return OnCall(level, window.members, "window", end)
         rotation = spec.rotation
+        changes = [t for t in (self.next_handoff(level, at), self._next_window_start(spec, at)) if t is not None]
+        until = min(changes) if changes else None
         if rotation.every == "none":
-            return OnCall(level, rotation.members, "rotation", None)
+            return OnCall(level, rotation.members, "rotation", until)
         index = self._handoffs_before(rotation, local)
         member = rotation.members[index % len(rotation.members)]
-        return OnCall(level, (member,), "rotation", self.next_handoff(level, at))
+        return OnCall(level, (member,), "rotation", until)
+
+    def _next_window_start(self, spec: Level, after: datetime) -> datetime | None:
+        local = after.astimezone(self.tz)
+        starts = [
+            start
+            for offset in range(8)
+            for window in spec.windows
+            if (day := local.date() + timedelta(days=offset)).weekday() in window.days
+            and (start := datetime.combine(day, window.start, self.tz)).astimezone(UTC) > after.astimezone(UTC)
+        ]
+        return min(starts, key=lambda d: d.astimezone(UTC)).astimezone(after.tzinfo) if starts else None
 
     def _handoffs_before(self, rotation: Rotation, local: datetime) -> int:
         """How many hand-offs happened between the anchor and ``local`` (wall-clock arithmetic)."""
@@ -182,7 +222,8 @@ class Roster:
         return weeks
 
     def next_handoff(self, level: str, after: datetime) -> datetime | None:
-        rotation = self.levels[level].rotation
+        """The next rotation hand-off strictly after ``after`` (None without a rotation)."""
+        rotation = self._spec(level).rotation
         if rotation.every == "none":
             return None
         local = after.astimezone(self.tz)
@@ -192,13 +233,15 @@ class Roster:
             if rotation.every == "weekly" and candidate_day.weekday() != rotation.handoff_weekday:
                 continue
             candidate = datetime.combine(candidate_day, rotation.handoff_time, self.tz)
-            if candidate > local:
+            # Compare in UTC: between same-zone datetimes Python compares wall times and ignores
+            # the fold, which would return a past hand-off in the repeated hour of an autumn change.
+            if candidate.astimezone(UTC) > after.astimezone(UTC):
                 return candidate.astimezone(after.tzinfo)
         return None
 
     def swap(self, level: str, at: datetime, created_by: str) -> Override | None:
         """Hand the level to the next member in the rotation until the next hand-off."""
-        rotation = self.levels[level].rotation
+        rotation = self._spec(level).rotation
         if rotation.every == "none" or len(rotation.members) < 2:
             return None
         index = self._handoffs_before(rotation, at.astimezone(self.tz))

@@ -23,6 +23,8 @@ def dedup_key(incident_ref: str, level: str) -> str:
 
 @dataclass(frozen=True)
 class PagerDutyTarget:
+    """An Events API v2 integration; the routing key is a secret and stays out of reprs and logs."""
+
     routing_key: SecretStr
     url: str = EVENTS_URL
 
@@ -42,6 +44,9 @@ def event_body(
     link: str | None,
     details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """An Events API v2 body; ``action`` is trigger, acknowledge or resolve (only trigger carries a payload)."""
+    if action not in ("trigger", "acknowledge", "resolve"):
+        raise ValueError(f"PagerDuty event_action must be trigger, acknowledge or resolve, not {action!r}")
     body: dict[str, Any] = {
         "routing_key": target.routing_key.get_secret_value(),
         "event_action": action,
@@ -71,6 +76,7 @@ async def send(
     policy: RetryPolicy = DEFAULT_RETRY,
     sleep: Sleep | None = None,
 ) -> DeliveryResult:
+    """POST the event with retries (see ``pager.delivery``); never raises."""
     kwargs = {"sleep": sleep} if sleep else {}
     return await post_with_retries(
         session,

@@ -16,7 +16,7 @@ from pager import pagerduty, webhook
 from pager.delivery import RetryPolicy
 
 AT = datetime(2026, 11, 22, 5, 30, tzinfo=UTC)
-FAST = RetryPolicy(attempts=4, base_delay=0.01, timeout=0.5)
+FAST = RetryPolicy(attempts=4, base_delay=0.01, timeout=0.2)
 
 
 class Receiver:
@@ -24,6 +24,7 @@ class Receiver:
         self.requests: list[tuple[dict[str, str], bytes]] = []
         self.answers: list[int] = []
         self.hang = False
+        self.retry_after: str | None = None
         self.url = ""
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -32,9 +33,10 @@ class Receiver:
             self.hang = False
             import asyncio
 
-            await asyncio.sleep(2)
+            await asyncio.sleep(0.4)
         status = self.answers.pop(0) if self.answers else 202
-        return web.json_response({"status": "success"}, status=status)
+        headers = {"Retry-After": self.retry_after} if status == 429 and self.retry_after else None
+        return web.json_response({"status": "success"}, status=status, headers=headers)
 
 
 @pytest.fixture
@@ -149,3 +151,114 @@ async def test_secrets_stay_out_of_logs_and_reprs(receiver: Receiver, caplog: py
     assert "R0UTINGKEYSECRET" not in caplog.text
     assert "R0UTINGKEYSECRET" not in repr(target)
     assert "s3cret" not in repr(webhook.WebhookTarget("http://x", SecretStr("s3cret")))
+
+
+class Sleeps:
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, delay: float) -> None:
+        self.delays.append(delay)
+
+
+async def test_back_off_doubles_and_gives_up_after_the_last_attempt(receiver: Receiver) -> None:
+    receiver.answers = [500, 503, 502, 500]
+    sleeps = Sleeps()
+    target = webhook.WebhookTarget(receiver.url, SecretStr("s3cret"))
+    async with aiohttp.ClientSession() as http:
+        result = await webhook.send(http, target, {"event": "trigger"}, policy=FAST, sleep=sleeps)
+    assert (result.ok, result.attempts, result.status, result.error) == (False, 4, 500, "http_500")
+    assert sleeps.delays == [0.01, 0.02, 0.04] and len(receiver.requests) == 4
+
+
+async def test_a_429_waits_for_retry_after_then_succeeds(receiver: Receiver) -> None:
+    receiver.answers = [429]
+    receiver.retry_after = "0.3"
+    sleeps = Sleeps()
+    target = _pd(receiver)
+    async with aiohttp.ClientSession() as http:
+        result = await pagerduty.send(http, target, {"event_action": "trigger"}, policy=FAST, sleep=sleeps)
+    assert result.ok and result.attempts == 2 and sleeps.delays == [0.3]
+
+
+async def test_an_unreachable_receiver_is_retried_and_never_raises() -> None:
+    sleeps = Sleeps()
+    target = webhook.WebhookTarget("http://127.0.0.1:9/hook", SecretStr("s3cret"))
+    async with aiohttp.ClientSession() as http:
+        result = await webhook.send(http, target, {"event": "trigger"}, policy=FAST, sleep=sleeps)
+    assert not result.ok and result.attempts == 4 and result.error is not None and len(sleeps.delays) == 3
+
+
+async def test_a_malformed_url_fails_once_without_retrying() -> None:
+    target = webhook.WebhookTarget("not a url", SecretStr("s3cret"))
+    async with aiohttp.ClientSession() as http:
+        result = await webhook.send(http, target, {"event": "trigger"}, policy=FAST, sleep=no_sleep)
+    assert not result.ok and result.attempts == 1
+
+
+async def test_the_webhook_body_is_the_documented_shape(receiver: Receiver) -> None:
+    payload = webhook.event_payload(
+        "trigger",
+        incident_ref="INC-2026-0001",
+        title="決済が失敗する",
+        severity="critical",
+        level="level1",
+        users=["U0BOB"],
+        status="investigating",
+        channel_id="C0INC",
+        channel_link="https://example.slack.com/archives/C0INC",
+        at=AT,
+    )
+    target = webhook.WebhookTarget(receiver.url, SecretStr("s3cret"))
+    async with aiohttp.ClientSession() as http:
+        assert (await webhook.send(http, target, payload, policy=FAST, sleep=no_sleep)).ok
+    headers, body = receiver.requests[0]
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(body) == {
+        "event": "trigger",
+        "incident": "INC-2026-0001",
+        "title": "決済が失敗する",
+        "severity": "critical",
+        "level": "level1",
+        "users": ["U0BOB"],
+        "status": "investigating",
+        "channel": "C0INC",
+        "channel_link": "https://example.slack.com/archives/C0INC",
+        "at": "2026-11-22T05:30:00+00:00",
+    }
+    with pytest.raises(ValueError):
+        webhook.event_payload(
+            "page",
+            incident_ref="INC-2026-0001",
+            title="t",
+            severity="critical",
+            level="level1",
+            users=[],
+            status="investigating",
+            channel_id=None,
+            channel_link=None,
+            at=AT,
+        )
+
+
+def test_only_the_trigger_carries_a_payload_and_links() -> None:
+    target = pagerduty.PagerDutyTarget(SecretStr("k"), "http://x")
+    common = {"incident_ref": "INC-2026-0001", "level": "level2", "title": "t", "severity": "medium", "at": AT}
+    trigger = pagerduty.event_body(target, "trigger", link="https://example.slack.com/archives/C0INC", **common)
+    resolve = pagerduty.event_body(target, "resolve", link=None, **common)
+    assert trigger["payload"]["severity"] == "warning" and trigger["payload"]["component"] == "level2"
+    assert trigger["links"][0]["href"].endswith("C0INC")
+    assert "payload" not in resolve and resolve["dedup_key"] == trigger["dedup_key"] == "hikeshi-INC-2026-0001-level2"
+    with pytest.raises(ValueError):
+        pagerduty.event_body(target, "snooze", link=None, **common)
+
+
+async def test_webhook_secrets_stay_out_of_logs(receiver: Receiver, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    receiver.answers = [500, 500, 500, 500]
+    target = webhook.WebhookTarget(receiver.url + "?token=T0KENINURL", SecretStr("s3cretvalue"))
+    async with aiohttp.ClientSession() as http:
+        await webhook.send(http, target, {"event": "trigger"}, policy=FAST, sleep=no_sleep)
+    ours = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("aiohttp.access"))
+    assert "webhook failed after 4 attempts" in ours  # the receiver's own access log is not ours
+    assert "s3cretvalue" not in ours and "T0KENINURL" not in ours
