@@ -87,7 +87,7 @@ class SlackPager:
             except ChatError as exc:
                 log.warning("channel notice for %s failed: %s", incident.ref, exc.code)
         if not fyi:
-            self._outgoing(incident, page.target, "trigger", page.paged_at)
+            self._outgoing(incident, page.target, "trigger", page.paged_at, page.user_ids)
         return messages
 
     async def mention_here(self, incident: Incident) -> None:
@@ -112,7 +112,7 @@ class SlackPager:
                 except ChatError as exc:
                     log.warning("updating a page DM failed: %s", exc.code)
             if page.kind == "page":
-                self._outgoing(incident, page.target, "acknowledge", at)
+                self._outgoing(incident, page.target, "acknowledge", at, [user_id])
         if incident.channel_id:
             await self.gateway.post(
                 incident.channel_id,
@@ -120,12 +120,16 @@ class SlackPager:
             )
 
     async def resolved(self, incident: Incident, pages: Sequence[PageRecord]) -> None:
-        for target in {p.target for p in pages if p.kind == "page"}:
-            self._outgoing(incident, target, "resolve", incident.resolved_at or incident.declared_at)
+        paged: dict[str, list[str]] = {}
+        for page in pages:
+            if page.kind == "page":
+                paged.setdefault(page.target, []).extend(u for u in page.user_ids if u not in paged.get(page.target, []))
+        for target, users in paged.items():
+            self._outgoing(incident, target, "resolve", incident.resolved_at or incident.declared_at, users)
 
-    def _outgoing(self, incident: Incident, level: str, action: str, at: datetime) -> None:
+    def _outgoing(self, incident: Incident, level: str, action: str, at: datetime, users: Sequence[str]) -> None:
         for target in self.outgoing.by_level.get(level, ()):
-            self.spawn(self._send(target, incident, level, action, at))
+            self.spawn(self._send(target, incident, level, action, at, tuple(users)))
 
     async def _send(
         self,
@@ -134,8 +138,9 @@ class SlackPager:
         level: str,
         action: str,
         at: datetime,
+        users: Sequence[str],
     ) -> None:
-        link = f"slack://channel?id={incident.channel_id}" if incident.channel_id else None
+        link = channel_link(incident.channel_id)
         session = self.http()
         if isinstance(target, pagerduty.PagerDutyTarget):
             body = pagerduty.event_body(
@@ -150,14 +155,21 @@ class SlackPager:
             )
             await pagerduty.send(session, target, body)
             return
-        payload = {
-            "event": action,
-            "incident": str(incident.ref),
-            "title": incident.title,
-            "severity": incident.severity,
-            "level": level,
-            "channel": incident.channel_id,
-            "status": incident.status.value,
-            "at": at.isoformat(),
-        }
+        payload = webhook.event_payload(
+            action,
+            incident_ref=str(incident.ref),
+            title=incident.title,
+            severity=incident.severity,
+            level=level,
+            users=users,
+            status=incident.status.value,
+            channel_id=incident.channel_id,
+            channel_link=link,
+            at=at,
+        )
         await webhook.send(session, target, payload)
+
+
+def channel_link(channel_id: str | None) -> str | None:
+    """A link that opens the incident channel in Slack, from a phone or a browser."""
+    return f"https://slack.com/app_redirect?channel={channel_id}" if channel_id else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -11,16 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.database import session_factory
 from storage.tables import TimelineEntryRow
 from storage.timeline_tables import AmendmentRow
-
-
-@dataclass(frozen=True, slots=True)
-class Amendment:
-    entry_id: int
-    action: str
-    old_text: str
-    new_text: str | None
-    actor: str
-    at: datetime
+from timeline.corrections import Amendment
 
 
 class SqlTimelineStore:
@@ -75,4 +65,7 @@ class SqlTimelineStore:
                     select(AmendmentRow).where(AmendmentRow.incident_id == incident_id).order_by(AmendmentRow.id)  # type: ignore[arg-type]
                 )
             ).scalars()
-            return [Amendment(r.entry_id, r.action, r.old_text, r.new_text, r.actor, r.at) for r in rows]
+            return [
+                Amendment(r.entry_id, r.old_text, r.new_text, r.actor, r.at, "delete" if r.action == "delete" else "edit")
+                for r in rows
+            ]

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
-from incident.model import EntrySource, Incident, TimelineEntry
-from timeline.ordering import entry_number, number_entries
+from incident.model import EntrySource, TimelineEntry
+from timeline.ordering import entry_number
 
 Action = Literal["edit", "delete"]
 
@@ -90,13 +90,3 @@ def apply(entry: TimelineEntry, amendment: Amendment) -> TimelineEntry:
     if amendment.action == "delete":
         return replace(entry, deleted=True)
     return replace(entry, text=amendment.new_text or entry.text, amended=True)
-
-
-# The names the timeline service was first written against.
-numbered = number_entries
-find = entry_number
-
-
-def may_correct(entry: TimelineEntry, incident: Incident, user_id: str) -> CorrectionRefusal | None:
-    """None when ``user_id`` may correct ``entry`` of ``incident``, else the reason not."""
-    return refusal_for(entry, actor=user_id, commander=incident.commander)

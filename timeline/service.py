@@ -10,7 +10,7 @@ from incident.clock import Clock
 from incident.events import EventBus, IncidentEvent
 from incident.model import EntrySource, Incident
 from incident.ports import IncidentStore, NewEntry
-from timeline.corrections import find, may_correct
+from timeline.corrections import CorrectionRefusal, decide_delete, decide_edit
 from timeline.ports import TimelineCorrections
 
 
@@ -106,15 +106,19 @@ class TimelineService:
         return True
 
     async def correct(self, channel_id: str, n: int, new_text: str | None, actor: str) -> Recorded:
+        """``timeline edit <n> <text>`` (or ``delete <n>`` when ``new_text`` is None)."""
         incident = await self.store.by_channel(channel_id)
         if incident is None:
             return Recorded("core.not_an_incident_channel", ok=False)
-        entry = find(await self.store.entries(incident.id), n)
-        if entry is None:
-            return Recorded("timeline.no_entry", {"n": str(n)}, ok=False)
-        refusal = may_correct(entry, incident, actor)
-        if refusal is not None:
-            return Recorded(refusal.key, refusal.params, ok=False)
-        await self.corrections.amend(entry.id, new_text=new_text, actor=actor, at=self.clock.now())
+        entries = await self.store.entries(incident.id)
+        now = self.clock.now()
+        decision = (
+            decide_delete(entries, n, actor=actor, commander=incident.commander, at=now)
+            if new_text is None
+            else decide_edit(entries, n, new_text, actor=actor, commander=incident.commander, at=now)
+        )
+        if isinstance(decision, CorrectionRefusal):
+            return Recorded(decision.key, decision.params, ok=False)
+        await self.corrections.amend(decision.entry_id, new_text=decision.new_text, actor=actor, at=now)
         await self.bus.publish(IncidentEvent(events.ENTRY_ADDED, incident, actor, {"kind": "amended"}))
         return Recorded("timeline.deleted" if new_text is None else "timeline.edited", {"n": str(n)}, incident=incident)

@@ -184,3 +184,15 @@ async def test_the_full_timeline_comes_back_ephemeral_or_as_a_file(stack: LocalS
     await stack.settle()
     assert "as a file" in stack.fake.responses[-1].text
     assert stack.fake.uploads[-1].content.decode().count("long observation") == 40 * 8
+
+
+async def test_an_edit_that_changes_nothing_is_refused_and_stores_no_amendment(stack: LocalStack) -> None:
+    channel = await declare(stack, "Checkout down")
+    await stack.command("note pool at 200 connections", channel_id=channel)
+    await stack.settle()
+    await stack.command("timeline edit 2 pool at 200 connections", channel_id=channel)
+    await stack.settle()
+    assert "nothing changed" in stack.fake.responses[-1].text
+    incident = await stack.services.store.by_channel(channel)
+    assert await stack.services.timeline.corrections.amendments(incident.id) == []
+    assert [(e.text, e.amended) for e in await entries(stack, channel)][-1] == ("pool at 200 connections", False)
