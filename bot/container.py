@@ -173,7 +173,11 @@ def build_services(
         ),
     )
     timers = DeadlineScheduler(SqlDeadlineStore(engine), clock, drive_wall_clock=drive_wall_clock)
-    incidents = IncidentService(store, channel, clock, bus, timers)
+    try:
+        permissions = Permissions.from_config(team.permissions)
+    except PermissionConfigError as exc:
+        raise ConfigError("permissions", str(exc)) from None
+    incidents = IncidentService(store, channel, clock, bus, timers, permissions=permissions, scale=scale)
 
     async def retry_channel(deadline: Deadline, now: datetime) -> None:
         await incidents.retry_channel(int(deadline.payload["incident_id"]))
@@ -186,10 +190,6 @@ def build_services(
         await reminders.fire({**deadline.payload, "fired_at": now.isoformat()})
 
     timers.on(NUDGE, fire_nudge)
-    try:
-        permissions = Permissions.from_config(team.permissions)
-    except PermissionConfigError as exc:
-        raise ConfigError("permissions", str(exc)) from None
     tasks = BackgroundTasks()
     services = Services(
         settings=settings,

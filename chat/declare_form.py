@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from i18n import t
+from incident.commands import TITLE_LIMIT
 
 CALLBACK_ID = "declare_incident"
-TITLE_LIMIT = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +87,13 @@ def read_values(view: dict[str, Any]) -> DeclareFormValues:
         services=services,
         started=(str(_value(values, "started") or "").strip() or None),
     )
+
+
+def notice_view(locale: str, key: str, **params: str) -> dict[str, Any]:
+    """A modal that only explains (e.g. why the form is not offered), with a close button."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": t("form.declare.heading", locale)[:24]},
+        "close": {"type": "plain_text", "text": t("form.cancel", locale)},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": t(key, locale, **params)}}],
+    }

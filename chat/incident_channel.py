@@ -81,6 +81,21 @@ class SlackIncidentChannel:
             incident.channel_id, topic_text(incident, self._locale(incident), self._label(incident))
         )
 
+    async def severity_changed(self, incident: Incident, *, by: str, before: str, announce: bool) -> None:
+        label = self._label(incident)
+        await self.notify(
+            incident,
+            "handlers.severity_changed_in_channel",
+            {
+                "ref": str(incident.ref),
+                "user": f"<@{by}>",
+                "from": label(before),
+                "to": label(incident.severity),
+                "channel": f"<#{incident.channel_id}>",
+            },
+            announce=announce,
+        )
+
     async def announce_declared(self, incident: Incident) -> None:
         target = self.settings.announcement_channel
         if not target:

@@ -123,7 +123,8 @@ class SlackPager:
         paged: dict[str, list[str]] = {}
         for page in pages:
             if page.kind == "page":
-                paged.setdefault(page.target, []).extend(u for u in page.user_ids if u not in paged.get(page.target, []))
+                users = paged.setdefault(page.target, [])
+                users.extend(u for u in page.user_ids if u not in users)
         for target, users in paged.items():
             self._outgoing(incident, target, "resolve", incident.resolved_at or incident.declared_at, users)
 

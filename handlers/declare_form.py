@@ -9,8 +9,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.container import Services
-from chat.declare_form import CALLBACK_ID, TITLE_LIMIT, declare_view, read_values
+from chat.declare_form import CALLBACK_ID, declare_view, notice_view, read_values
 from i18n import t
+from incident.commands import TITLE_LIMIT
+from incident.decisions import Actor
 from incident.service import DeclareRequest
 from timeline.timeparse import TimeError, parse_when
 
@@ -31,7 +33,12 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.shortcut("declare_incident")
     async def declare_shortcut(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        await open_declare_form(services, body["trigger_id"], services.locale())
+        user = body["user"]["id"]
+        locale = services.cached_locale(user)
+        if not services.incidents.may_declare(await _actor(services, user)):
+            await services.gateway.open_view(body["trigger_id"], notice_view(locale, "handlers.may_not_declare"))
+            return
+        await open_declare_form(services, body["trigger_id"], locale)
 
     @app.view(CALLBACK_ID)
     async def declare_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -62,6 +69,7 @@ def register(app: AsyncApp, services: Services) -> None:
             title=values.title,
             severity=level.key,
             declared_by=user,
+            groups=(await _actor(services, user)).groups,
             description=values.description,
             started_at=started_at,
             services=values.services,
@@ -77,6 +85,10 @@ def parse_started(services: Services, text: str, locale: str) -> datetime | str:
     if isinstance(result, TimeError):
         return t(result.key, locale, **result.params)
     return result
+
+
+async def _actor(services: Services, user: str) -> Actor:
+    return Actor(user, await services.directory.groups_of(user, services.permissions.groups_in_use))
 
 
 async def _declare(services: Services, request: DeclareRequest, user: str, locale: str) -> None:

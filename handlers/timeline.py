@@ -14,7 +14,6 @@ from handlers.events import on_event
 from handlers.routes import route
 from i18n import t
 from incident.command_types import Event, Note, Shorthand, Timeline, TimelineDelete, TimelineEdit
-from incident.decisions import move_status
 from incident.model import EntrySource, Status
 from timeline.kinds import SHORTCUT_KINDS
 from timeline.service import FromMessage
@@ -61,9 +60,7 @@ async def shorthand(services: Services, cmd: Shorthand, ctx: CommandContext) -> 
         and done.incident is not None
         and done.incident.status in (Status.INVESTIGATING, Status.IDENTIFIED)
     ):
-        await services.incidents.change(
-            ctx.channel_id, move_status(Status.MITIGATED, ctx.actor, services.permissions, cmd.text)
-        )
+        await services.incidents.move_status(ctx.channel_id, Status.MITIGATED, ctx.actor, cmd.text)
     await _answer(services, ctx, done.key, done.params)
 
 

@@ -101,6 +101,7 @@ def change_severity(severity: str, actor: Actor, permissions: Permissions, scale
         if before == severity:
             return Refusal("decisions.same_severity", {"ref": str(incident.ref), "severity": severity})
         upgrade = scale.is_upgrade(before, severity)
+        level = scale.get(severity)
         if not upgrade:
             refused = _allowed(permissions, "downgrade", actor, incident)
             if refused:
@@ -119,7 +120,8 @@ def change_severity(severity: str, actor: Actor, permissions: Permissions, scale
             events.SEVERITY_CHANGED,
             "decisions.severity_changed",
             {"ref": str(incident.ref), "from": before, "to": severity},
-            {"from": before, "to": severity, "upgrade": upgrade},
+            # An upgrade to a level that tells everyone is announced beyond the channel.
+            {"from": before, "to": severity, "upgrade": upgrade, "announce": bool(upgrade and level and level.notify_everyone)},  # noqa: E501
         )
 
     return decide

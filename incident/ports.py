@@ -104,6 +104,10 @@ class IncidentChannel(Protocol):
         """Post a catalog text in the incident channel (and the announcement channel)."""
         ...
 
+    async def severity_changed(self, incident: Incident, *, by: str, before: str, announce: bool) -> None:
+        """Tell the channel (and, when ``announce``, the announcement channel) of a new severity."""
+        ...
+
 
 class Timers(Protocol):
     """Durable deadlines: armed once per key, fired at most once, surviving restarts."""

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 from incident import events
 from incident.clock import Clock
-from incident.decisions import Actor, Decision, move_status
+from incident.decisions import Actor, Decision, change_severity, move_status
 from incident.events import EventBus, IncidentEvent
-from incident.lifecycle import Refusal
+from incident.lifecycle import Refusal, Target
 from incident.model import Incident, Status
 from incident.permissions import Permissions
 from incident.ports import (
@@ -26,6 +26,7 @@ from incident.ports import (
     StaleIncident,
     Timers,
 )
+from incident.severity import SeverityScale
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class Outcome:
     params: dict[str, str] = field(default_factory=dict)
     incident: Incident | None = None
     ok: bool = True
+    facts: dict[str, object] = field(default_factory=dict)  # what the decision found, e.g. ``announce``
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,9 @@ class DeclareRequest:
     locale: str | None = None
     idempotency_key: str | None = None
     services: tuple[str, ...] = ()
+    groups: frozenset[str] = frozenset()  # the declarer's Slack user groups, for the declare permission
+    # An authenticated monitoring source the team configured declares without a person's permission.
+    trusted_source: bool = False
 
 
 class IncidentService:
@@ -64,14 +69,25 @@ class IncidentService:
         clock: Clock,
         bus: EventBus,
         timers: Timers,
+        *,
+        permissions: Permissions,
+        scale: SeverityScale,
     ) -> None:
+        self.permissions = permissions
+        self.scale = scale
         self.timers = timers
         self.store = store
         self.channel = channel
         self.clock = clock
         self.bus = bus
 
+    def may_declare(self, actor: Actor) -> bool:
+        """The one declare permission, whatever the entry point (command, shortcut, form, alert)."""
+        return self.permissions.may_declare(actor.user_id, actor.groups)
+
     async def declare(self, req: DeclareRequest) -> Outcome:
+        if not (req.trusted_source or self.may_declare(Actor(req.declared_by, req.groups))):
+            return Outcome("handlers.may_not_declare", ok=False)
         now = self.clock.now()
         started = req.started_at or now
         incident = await self.store.declare(
@@ -181,10 +197,27 @@ class IncidentService:
             await self._tell(self.channel.refresh_summary(incident))
         actor = decision.entries[0].actor if decision.entries else None
         await self.bus.publish(IncidentEvent(decision.event, incident, actor, decision.event_data))
-        return Outcome(decision.reply_key, decision.reply_params, incident)
+        return Outcome(decision.reply_key, decision.reply_params, incident, facts=decision.event_data)
 
-    async def resolve(self, channel_id: str, actor: Actor, summary: str, permissions: Permissions) -> Outcome:
-        outcome = await self.change(channel_id, move_status(Status.RESOLVED, actor, permissions, summary))
+    async def move_status(self, channel_id: str, target: Target, actor: Actor, text: str = "") -> Outcome:
+        """Investigating → identified → mitigated, reopen and close; resolving goes to ``resolve``."""
+        if target is Status.RESOLVED:
+            return await self.resolve(channel_id, actor, text)
+        return await self.change(channel_id, move_status(target, actor, self.permissions, text))
+
+    async def change_severity(self, channel_id: str, severity: str, actor: Actor) -> Outcome:
+        outcome = await self.change(channel_id, change_severity(severity, actor, self.permissions, self.scale))
+        if outcome.ok and outcome.incident is not None:
+            announce = bool(outcome.facts.get("announce"))
+            await self._tell(
+                self.channel.severity_changed(
+                    outcome.incident, by=actor.user_id, before=outcome.params["from"], announce=announce
+                )
+            )
+        return outcome
+
+    async def resolve(self, channel_id: str, actor: Actor, summary: str) -> Outcome:
+        outcome = await self.change(channel_id, move_status(Status.RESOLVED, actor, self.permissions, summary))
         if outcome.ok and outcome.incident is not None:
             key = "core.resolved_in_channel_with_summary" if summary else "core.resolved_in_channel"
             params = {

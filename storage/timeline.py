@@ -66,6 +66,8 @@ class SqlTimelineStore:
                 )
             ).scalars()
             return [
-                Amendment(r.entry_id, r.old_text, r.new_text, r.actor, r.at, "delete" if r.action == "delete" else "edit")
+                Amendment(
+                    r.entry_id, r.old_text, r.new_text, r.actor, r.at, "delete" if r.action == "delete" else "edit"
+                )
                 for r in rows
             ]

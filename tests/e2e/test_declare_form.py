@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.local_stack import LocalStack
+import pytest
+
+from bot.config import TeamConfig
+from bot.local_stack import ANNOUNCE_CHANNEL, LocalStack
 from fakeslack.interactions import static_select_value
 from incident.model import Status
 
@@ -15,9 +18,12 @@ async def open_form(stack: LocalStack) -> dict:
     return stack.fake.last("views.open").args["view"]
 
 
-def submission(stack: LocalStack, title: str, severity: str = "high", started: str = "") -> dict:
+def submission(
+    stack: LocalStack, title: str, severity: str = "high", started: str = "", user_id: str = "U0ALICE"
+) -> dict:
     return stack.sender.view_submission(
         callback_id="declare_incident",
+        user_id=user_id,
         values={
             "title": {"value": title},
             "severity": {"value": static_select_value(severity)},
@@ -74,3 +80,28 @@ async def test_two_commanders_racing_lose_no_update(stack: LocalStack) -> None:
     assert incident is not None
     assert incident.roles == {"comms": "U0BOB", "scribe": "U0DAVE"}
     assert incident.impact.users == 500
+
+
+@pytest.fixture
+def team() -> TeamConfig:
+    return TeamConfig(announcement_channel=ANNOUNCE_CHANNEL, permissions={"declare": ["U0ALICE"]})
+
+
+async def test_the_declare_permission_holds_for_the_shortcut_and_the_form(stack: LocalStack) -> None:
+    await stack.sender.interactivity(stack.sender.shortcut("declare_incident", user_id="U0BOB", user_name="bob"))
+    await stack.settle()
+    shown = stack.fake.last("views.open").args["view"]
+    assert shown.get("callback_id") != "declare_incident"  # bob gets an explanation, not the form
+    assert "may declare" in str(shown["blocks"])
+    # A submission bob crafts anyway (a stale form, a replayed payload) declares nothing.
+    response = await stack.sender.interactivity(submission(stack, "Checkout API returns 500s", user_id="U0BOB"))
+    assert response.status == 200
+    await stack.settle()
+    assert await stack.services.store.list_open() == []
+    dm = stack.fake.calls_to("chat.postMessage")[-1]
+    assert "may declare" in str(dm.args["text"])
+    # alice, who is on the list, still declares from the form.
+    await stack.sender.interactivity(stack.sender.shortcut("declare_incident"))
+    await stack.sender.interactivity(submission(stack, "Checkout API returns 500s"))
+    await stack.settle()
+    assert len(await stack.services.store.list_open()) == 1

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 
-from bot.local_stack import ANNOUNCE_CHANNEL, LocalStack
+from bot.config import TeamConfig
+from bot.local_stack import ANNOUNCE_CHANNEL, LocalStack, start_local_stack
 from incident.model import Status
 from tests.e2e.test_declare_and_resolve import declare, summary_blocks
 
@@ -73,8 +76,20 @@ async def test_resolve_twice_reopen_and_close(stack: LocalStack) -> None:
     assert "closed" in await run(stack, "status identified", channel)
 
 
-async def test_a_non_commander_cannot_resolve_but_an_admin_can(stack: LocalStack) -> None:
-    stack.services.permissions = stack.services.permissions.__class__(admin_users=frozenset({"U0CAROL"}))
+@pytest.fixture
+async def admins_stack(database: str) -> AsyncIterator[LocalStack]:
+    team = TeamConfig(
+        announcement_channel=ANNOUNCE_CHANNEL, permissions={"admins": ["U0CAROL"], "admin_groups": ["S0SRE"]}
+    )
+    s = await start_local_stack(database, team=team)
+    try:
+        yield s
+    finally:
+        await s.close()
+
+
+async def test_a_non_commander_cannot_resolve_but_an_admin_can(admins_stack: LocalStack) -> None:
+    stack = admins_stack
     channel = await declare(stack, "Checkout down")
     reply = await run(stack, "resolve", channel, user="U0DAVE")
     assert "Only the incident commander or an admin" in reply
@@ -83,9 +98,9 @@ async def test_a_non_commander_cannot_resolve_but_an_admin_can(stack: LocalStack
     assert (await incident_of(stack, channel)).status is Status.RESOLVED
 
 
-async def test_an_admin_user_group_member_may_resolve(stack: LocalStack) -> None:
+async def test_an_admin_user_group_member_may_resolve(admins_stack: LocalStack) -> None:
+    stack = admins_stack
     stack.fake.add_usergroup("S0SRE", "sre", ["U0DAVE"])
-    stack.services.permissions = stack.services.permissions.__class__(admin_groups=frozenset({"S0SRE"}))
     channel = await declare(stack, "Checkout down")
     await run(stack, "resolve", channel, user="U0DAVE")
     assert (await incident_of(stack, channel)).status is Status.RESOLVED

@@ -48,7 +48,13 @@ async def receiver() -> AsyncIterator[Receiver]:
 def team(receiver: Receiver) -> TeamConfig:
     return TeamConfig(
         announcement_channel=ANNOUNCE_CHANNEL,
-        roster={"levels": {"level1": {"members": ["U0BOB"]}, "level2": {"members": ["U0CAROL"]}, "level3": {"members": ["U0FRANK"]}}},
+        roster={
+            "levels": {
+                "level1": {"members": ["U0BOB"]},
+                "level2": {"members": ["U0CAROL"]},
+                "level3": {"members": ["U0FRANK"]},
+            }
+        },
         pagers={"level1": [{"type": "webhook", "url": receiver.url, "secret": SECRET}]},
     )
 
