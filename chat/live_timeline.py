@@ -47,7 +47,9 @@ class LiveTimeline:
         if incident is None or not incident.channel_id:
             return
         entries = await self.store.entries(incident_id)
-        text, blocks = render_live_view(incident, entries, locale=incident.locale or self.locale, tz=self.tz)
+        text, blocks = render_live_view(
+            str(incident.ref), incident.title, entries, locale=incident.locale or self.locale, tz=self.tz
+        )
         if incident.timeline_ts:
             await self.gateway.update(incident.channel_id, incident.timeline_ts, text, blocks)
             return

@@ -8,12 +8,12 @@ Entry texts are kept as typed (mrkdwn); a clipped text never ends inside a ``<â€
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, overload
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from chat.dates import local_text, slack_date
 from i18n import t
-from incident.model import Incident, TimelineEntry
+from incident.model import TimelineEntry
 from timeline.kinds import emoji, label
 from timeline.ordering import number_entries
 
@@ -29,8 +29,6 @@ FULL_ENTRY_TEXT = 10_000
 CONFIRM_TEXT = 200
 FILES_SHOWN = 3
 ELLIPSIS = "â€¦"
-
-kind_label = label  # the name the handlers import
 
 
 def clip(text: str, limit: int) -> str:
@@ -88,7 +86,6 @@ def _context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, MAX_SECTION_TEXT)}]}
 
 
-@overload
 def render_live_view(
     incident_ref: str,
     title: str,
@@ -97,40 +94,10 @@ def render_live_view(
     locale: str,
     tz: ZoneInfo,
     user_label: UserLabel | None = None,
-) -> tuple[str, list[Block]]: ...
-
-
-@overload
-def render_live_view(
-    incident_ref: Incident,
-    title: Sequence[TimelineEntry],
-    *,
-    locale: str,
-    tz: ZoneInfo,
-    user_label: UserLabel | None = None,
-) -> tuple[str, list[Block]]: ...
-
-
-def render_live_view(
-    incident_ref: str | Incident,
-    title: str | Sequence[TimelineEntry],
-    entries: Sequence[TimelineEntry] | None = None,
-    *,
-    locale: str,
-    tz: ZoneInfo,
-    user_label: UserLabel | None = None,
 ) -> tuple[str, list[Block]]:
-    """The pinned live view: fallback text and blocks showing the newest entries.
-
-    The ``(incident, entries)`` form is what ``chat/live_timeline.py`` was written against;
-    it means ``(str(incident.ref), incident.title, entries)``.
-    """
-    if isinstance(incident_ref, Incident):
-        entries = title if not isinstance(title, str) else ()
-        ref, heading = str(incident_ref.ref), incident_ref.title
-    else:
-        ref, heading = incident_ref, title if isinstance(title, str) else ""
-    rows = number_entries(entries or ())
+    """The pinned live view: fallback text and blocks showing the newest entries."""
+    ref, heading = incident_ref, title
+    rows = number_entries(entries)
     shown = rows[-LIVE_ENTRIES:]
     older = len(rows) - len(shown)
     header = clip(t("timeline.live_header", locale, ref=ref, title=heading), MAX_HEADER_TEXT)
@@ -171,11 +138,6 @@ def render_full_timeline_text(
     if not rows:
         lines.append(t("timeline.empty", locale))
     return "\n".join(lines)
-
-
-def render_full_text(incident: Incident, entries: Sequence[TimelineEntry], *, locale: str, tz: ZoneInfo) -> str:
-    """:func:`render_full_timeline_text` for an incident (the handlers' form)."""
-    return render_full_timeline_text(str(incident.ref), incident.title, entries, locale=locale, tz=tz)
 
 
 def render_entry_confirmation(entry: TimelineEntry, locale: str, *, tz: ZoneInfo | None = None) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.container import Services
-from chat.timeline_blocks import kind_label, render_full_text
+from chat.timeline_blocks import render_full_timeline_text
 from handlers.context import CommandContext, reply, reply_text
 from handlers.events import on_event
 from handlers.routes import route
@@ -16,6 +16,7 @@ from i18n import t
 from incident.command_types import Event, Note, Shorthand, Timeline, TimelineDelete, TimelineEdit
 from incident.model import EntrySource, Status
 from timeline.kinds import SHORTCUT_KINDS
+from timeline.kinds import label as kind_label
 from timeline.service import FromMessage
 from timeline.timeparse import TimeError, parse_when
 
@@ -70,7 +71,13 @@ async def full_timeline(services: Services, cmd: Timeline, ctx: CommandContext) 
     if incident is None:
         await reply(services, ctx, "core.not_an_incident_channel")
         return
-    text = render_full_text(incident, await services.store.entries(incident.id), locale=ctx.locale, tz=services.team.tz)
+    text = render_full_timeline_text(
+        str(incident.ref),
+        incident.title,
+        await services.store.entries(incident.id),
+        locale=ctx.locale,
+        tz=services.team.tz,
+    )
     if len(text) <= EPHEMERAL_LIMIT:
         await reply_text(services, ctx, text)
         return

@@ -114,34 +114,3 @@ class Coalescer(Generic[K]):
             del self._tasks[key]  # cancelled before it ever ran
         if not task.cancelled() and task.exception() is not None:
             log.error("coalescing task for %s failed", key, exc_info=task.exception())
-
-
-class LiveViewCoalescer:
-    """One live view's coalescer: ``notify()`` on every change, ``flush()`` at most every
-    ``min_interval``, and always once more after the last change."""
-
-    def __init__(
-        self,
-        flush: Callable[[], Awaitable[None]],
-        *,
-        clock: Clock,
-        min_interval: timedelta = timedelta(seconds=2),
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
-        async def flush_view(_key: None) -> None:
-            await flush()
-
-        self._inner: Coalescer[None] = Coalescer(flush_view, clock=clock, interval=min_interval, sleep=sleep)
-
-    @property
-    def pending(self) -> bool:
-        """Whether a change is waiting to be flushed or a flush is under way."""
-        return self._inner.pending
-
-    def notify(self) -> None:
-        """The view's content changed; returns at once."""
-        self._inner.notify(None)
-
-    async def drain(self) -> None:
-        """Flush what is pending now (shutdown, tests)."""
-        await self._inner.drain()

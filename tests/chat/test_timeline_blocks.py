@@ -11,11 +11,10 @@ import pytest
 from chat.timeline_blocks import (
     clip,
     render_entry_confirmation,
-    render_full_text,
     render_full_timeline_text,
     render_live_view,
 )
-from incident.model import EntrySource, Incident, IncidentRef, Status
+from incident.model import EntrySource
 from tests.timeline.entries import T0, entry
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -146,26 +145,6 @@ def test_an_empty_timeline_says_so() -> None:
     assert len(blocks) == 2 and "まだ記録はありません" in texts(blocks)[1] and "0" in fallback
 
 
-def _incident() -> Incident:
-    return Incident(
-        id=1,
-        ref=IncidentRef(2026, 7),
-        title="Checkout down",
-        severity="critical",
-        status=Status.INVESTIGATING,
-        declared_by="U0ALICE",
-        declared_at=T0,
-        started_at=T0,
-    )
-
-
-def test_the_incident_form_renders_the_same_view() -> None:
-    entries = [entry(i) for i in range(1, 4)]
-    assert render_live_view(_incident(), entries, locale="en", tz=TOKYO) == render_live_view(
-        "INC-2026-0007", "Checkout down", entries, locale="en", tz=TOKYO
-    )
-
-
 def test_the_full_text_has_every_visible_entry_with_local_times() -> None:
     entries = [entry(i, text=f"step {i} 🔥") for i in range(1, 301)] + [entry(301, text="gone", deleted=True)]
     text = render_full_timeline_text("INC-2026-0007", "Checkout down", entries, locale="ja", tz=TOKYO)
@@ -180,7 +159,6 @@ def test_the_full_text_keeps_a_long_entry_that_the_live_view_would_cut() -> None
     long_text = "x" * 2000
     full = render_full_timeline_text("INC-1", "t", [entry(1, text=long_text)], locale="en", tz=TOKYO)
     assert long_text in full
-    assert render_full_text(_incident(), [entry(1)], locale="en", tz=TOKYO).startswith("*Timeline of INC-2026-0007")
 
 
 @pytest.mark.parametrize(("locale", "word"), [("en", "Root cause identified"), ("ja", "根本原因特定")])

@@ -10,9 +10,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from incident.clock import FakeClock
-from timeline.coalesce import Coalescer, LiveViewCoalescer, throttle_delay
+from timeline.coalesce import Coalescer, throttle_delay
 
 SECOND = timedelta(seconds=1)
+
+VIEW = 7  # one incident's live view, as the live timeline keys it
+
+
+def one_view(flush: Callable[[], Awaitable[None]]) -> Callable[[int], Awaitable[None]]:
+    async def flush_view(_incident_id: int) -> None:
+        await flush()
+
+    return flush_view
 
 
 async def settle() -> None:
@@ -48,10 +57,10 @@ class View:
 async def test_a_burst_of_fifty_in_ten_seconds_makes_a_handful_of_edits_and_shows_the_last() -> None:
     clock = FakeClock()
     view = View(clock)
-    live = LiveViewCoalescer(view.flush, clock=clock, min_interval=2 * SECOND, sleep=clock.sleep)
+    live = Coalescer(one_view(view.flush), clock=clock, interval=2 * SECOND, sleep=clock.sleep)
     for i in range(1, 51):
         view.state = i
-        live.notify()
+        live.notify(VIEW)
         await settle()
         clock.advance(SECOND / 5)
         await settle()
@@ -66,10 +75,10 @@ async def test_a_burst_of_fifty_in_ten_seconds_makes_a_handful_of_edits_and_show
 async def test_with_a_sleep_that_moves_the_clock_every_state_change_is_flushed_in_time_order() -> None:
     clock = FakeClock()
     view = View(clock)
-    live = LiveViewCoalescer(view.flush, clock=clock, min_interval=2 * SECOND, sleep=advancing_sleep(clock))
+    live = Coalescer(one_view(view.flush), clock=clock, interval=2 * SECOND, sleep=advancing_sleep(clock))
     for i in range(1, 51):
         view.state = i
-        live.notify()
+        live.notify(VIEW)
         if i % 10 == 0:
             await settle()
     await settle()
@@ -80,8 +89,8 @@ async def test_with_a_sleep_that_moves_the_clock_every_state_change_is_flushed_i
 async def test_notify_returns_at_once_and_the_first_change_is_shown_without_delay() -> None:
     clock = FakeClock()
     view = View(clock)
-    live = LiveViewCoalescer(view.flush, clock=clock, sleep=clock.sleep)
-    live.notify()
+    live = Coalescer(one_view(view.flush), clock=clock, sleep=clock.sleep)
+    live.notify(VIEW)
     assert view.shown == [] and live.pending
     await settle()
     assert view.at == [clock.now()]
@@ -90,11 +99,11 @@ async def test_notify_returns_at_once_and_the_first_change_is_shown_without_dela
 async def test_drain_flushes_what_is_pending_without_waiting_out_the_interval() -> None:
     clock = FakeClock()
     view = View(clock)
-    live = LiveViewCoalescer(view.flush, clock=clock, min_interval=timedelta(minutes=5), sleep=clock.sleep)
-    live.notify()
+    live = Coalescer(one_view(view.flush), clock=clock, interval=timedelta(minutes=5), sleep=clock.sleep)
+    live.notify(VIEW)
     await settle()
     view.state = 2
-    live.notify()
+    live.notify(VIEW)
     await settle()
     assert view.shown == [0]  # the second change waits for the interval
     await live.drain()
@@ -110,8 +119,8 @@ async def test_drain_lets_a_flush_under_way_finish_instead_of_cutting_it_off() -
         await release.wait()
         finished.append("done")
 
-    live = LiveViewCoalescer(slow_flush, clock=clock, sleep=clock.sleep)
-    live.notify()
+    live = Coalescer(one_view(slow_flush), clock=clock, sleep=clock.sleep)
+    live.notify(VIEW)
     await settle()
     draining = asyncio.create_task(live.drain())
     await settle()
@@ -129,12 +138,12 @@ async def test_a_failing_flush_is_logged_and_the_next_change_still_flushes(caplo
         if len(calls) == 1:
             raise RuntimeError("ratelimited")
 
-    live = LiveViewCoalescer(flaky, clock=clock, min_interval=2 * SECOND, sleep=advancing_sleep(clock))
+    live = Coalescer(one_view(flaky), clock=clock, interval=2 * SECOND, sleep=advancing_sleep(clock))
     with caplog.at_level(logging.ERROR, logger="timeline.coalesce"):
-        live.notify()
+        live.notify(VIEW)
         await settle()
     assert "ratelimited" in caplog.text
-    live.notify()
+    live.notify(VIEW)
     await settle()
     assert len(calls) == 2 and not live.pending
 
