@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     kb_search.add_argument("query")
     kb_search.add_argument("--limit", type=int, default=5)
     kb_search.add_argument("--json", action="store_true", dest="as_json")
+    for kb_command in (kb_import, kb_search):
+        kb_command.add_argument("--lang", choices=["en", "ja"], help="language of the report (default: the team's)")
     demo = sub.add_parser("demo", help="play a whole incident against a local Slack stand-in")
     demo.add_argument("--out", default="demo-output", help="folder for the files the demo writes")
     demo.add_argument("--lang", choices=["en", "ja"], default="en")
@@ -92,8 +94,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.kb_cli import kb_import, kb_search
 
         if args.kb_command == "import":
-            return asyncio.run(kb_import(settings, Path(args.path)))
-        return asyncio.run(kb_search(settings, args.query, limit=args.limit, as_json=args.as_json))
+            return asyncio.run(kb_import(settings, Path(args.path), locale=args.lang or team.locale))
+        return asyncio.run(
+            kb_search(settings, args.query, limit=args.limit, as_json=args.as_json, locale=args.lang or team.locale)
+        )
     if args.command == "export":
         from bot.offline import export_incident
 

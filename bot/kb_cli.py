@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.config import Settings
 from incident.clock import SystemClock
 from knowledge.ingest import read_sources
+from knowledge.report_lines import import_report_lines, search_lines
 from knowledge.service import KnowledgeService
 from storage.database import create_engine
 from storage.incidents import SqlIncidentStore
@@ -26,7 +27,7 @@ async def _service(settings: Settings) -> tuple[KnowledgeService, object]:
 STARTER = Path(__file__).resolve().parents[1] / "knowledge" / "starter"
 
 
-async def kb_import(settings: Settings, path: Path) -> int:
+async def kb_import(settings: Settings, path: Path, *, locale: str) -> int:
     """``path`` may be the word ``starter``: the knowledge base shipped with Hikeshi."""
     if str(path) == "starter" and not path.exists():
         path = STARTER
@@ -35,34 +36,23 @@ async def kb_import(settings: Settings, path: Path) -> int:
         report = await service.import_sources(read_sources(path))
     finally:
         await engine.dispose()  # type: ignore[attr-defined]
-    print(
-        f"added {len(report.added)}, changed {len(report.changed)}, "
-        f"unchanged {len(report.unchanged)}, rejected {len(report.rejected)}"
-    )
-    for entry_id in report.added:
-        print(f"  + {entry_id}")
-    for entry_id in report.changed:
-        print(f"  ~ {entry_id}")
-    for rejection in report.rejected:
-        print(f"  ! {rejection.path}:{rejection.line}: {rejection.reason}")
+    for line in import_report_lines(report, locale):
+        print(line)
     return 1 if report.rejected and not (report.added or report.changed or report.unchanged) else 0
 
 
-async def kb_search(settings: Settings, query: str, *, limit: int, as_json: bool) -> int:
+async def kb_search(settings: Settings, query: str, *, limit: int, as_json: bool, locale: str) -> int:
     service, engine = await _service(settings)
     try:
         await service.load()
         hits = service.search(query, limit=limit)
     finally:
         await engine.dispose()  # type: ignore[attr-defined]
+    if not as_json:
+        for line in search_lines(query, hits, locale):
+            print(line)
+        return 0
     for rank, hit in enumerate(hits, start=1):
-        if as_json:
-            print(
-                json.dumps(
-                    {"rank": rank, "id": hit.entry_id, "title": hit.title, "score": hit.score, "why": list(hit.why)},
-                    ensure_ascii=False,
-                )
-            )
-        else:
-            print(f"{rank}. {hit.entry_id}  {hit.title}  (score {hit.score:.2f}; matched {', '.join(hit.why)})")
+        record = {"rank": rank, "id": hit.entry_id, "title": hit.title, "score": hit.score, "why": list(hit.why)}
+        print(json.dumps(record, ensure_ascii=False))
     return 0

@@ -16,6 +16,7 @@ from incident import events
 from incident.clock import Clock
 from incident.durations import DurationError, parse_duration
 from incident.events import EventBus, IncidentEvent
+from incident.impact import DEFAULT_SLA_TARGET
 from incident.model import Status
 from postmortem.model import PageSummary
 from postmortem.service import REVIEW, PostmortemService, PostmortemSettings
@@ -31,7 +32,7 @@ def _settings(team: TeamConfig) -> PostmortemSettings:
     try:
         review = parse_duration(raw.get("review_within", "7d"))
         customer = parse_duration(raw["customer_report_within"]) if raw.get("customer_report_within") else None
-        target = Decimal(str(raw.get("sla_target", "99.9")))
+        target = Decimal(str(raw.get("sla_target", DEFAULT_SLA_TARGET)))
     except (DurationError, ArithmeticError) as exc:
         raise ConfigError("postmortem", str(exc)) from None
     return PostmortemSettings(

@@ -6,6 +6,7 @@ import asyncio
 
 from bot.container import Services
 from incident.decisions import describe_impact
+from incident.impact import DEFAULT_SLA_TARGET
 from postmortem.report import ReportIncident, build_month_report, month_bounds
 
 
@@ -37,10 +38,10 @@ async def month_report(services: Services, month: str, locale: str) -> bytes:
                 prevention="; ".join(a.text for a in actions),
             )
         )
-    slo = {str(k): float(v.get("slo", 99.9)) for k, v in services.team.services.items()}
+    slo = {str(k): float(v.get("slo", DEFAULT_SLA_TARGET)) for k, v in services.team.services.items()}
     for row in rows:
         for service in row.services:
-            slo.setdefault(service, 99.9)
+            slo.setdefault(service, float(DEFAULT_SLA_TARGET))
     return await asyncio.to_thread(
         build_month_report,
         rows,

@@ -39,19 +39,6 @@ class EscalationState:
         suffix = f":{int(at.timestamp())}" if at is not None else ""
         return f"esc:{self.incident_id}:{self.generation}:{kind}:{step}{suffix}"
 
-    def time_to_acknowledge(self) -> timedelta | None:
-        """From the first page to the acknowledgement (None while unacknowledged)."""
-        if self.acked_at is None or not self.paged_at:
-            return None
-        return self.acked_at - min(self.paged_at.values())
-
-    def time_to_acknowledge_by_step(self) -> dict[int, timedelta | None]:
-        """Per paged step: page to acknowledgement for the step that acknowledged, None for the others."""
-        return {
-            step: (self.acked_at - paged if step == self.acked_step and self.acked_at is not None else None)
-            for step, paged in sorted(self.paged_at.items())
-        }
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "incident_id": self.incident_id,

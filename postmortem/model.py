@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from incident.impact import ImpactFigures, compute_impact
+from incident.impact import DEFAULT_SLA_TARGET, ImpactFigures, compute_impact
 from incident.model import Incident, TimelineEntry
 
 
@@ -86,7 +86,7 @@ class PostmortemInput:
     locale: str
     generated_at: datetime
     version: int = 1
-    sla_target: Decimal = Decimal("99.9")
+    sla_target: Decimal = DEFAULT_SLA_TARGET
     severity_label: Mapping[str, str] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
     pages: Sequence[PageSummary] = ()

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from incident import events
 from incident.clock import Clock
 from incident.events import EventBus, IncidentEvent
+from incident.impact import DEFAULT_SLA_TARGET
 from incident.model import Incident, Status
 from incident.ports import IncidentStore, Timers
 from postmortem.markdown import render_markdown
@@ -39,7 +40,7 @@ class Publisher(Protocol):
 class PostmortemSettings:
     tz: ZoneInfo
     locale: str
-    sla_target: Decimal = Decimal("99.9")
+    sla_target: Decimal = DEFAULT_SLA_TARGET
     review_within: timedelta = timedelta(days=7)
     customer_report_within: timedelta | None = None
     business_hours: tuple[time, time] = (time(9, 0), time(18, 0))

@@ -21,9 +21,9 @@ async def test_import_is_idempotent_and_search_prints_json(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kb.db'}")
     assert await _run(["kb", "import", "starter"]) == 0
     first = capsys.readouterr().out
-    assert first.startswith("added 24, changed 0, unchanged 0, rejected 0")
+    assert first.startswith("Import: 24 added, 0 changed, 0 unchanged, 0 rejected.")
     assert await _run(["kb", "import", "starter"]) == 0
-    assert capsys.readouterr().out.startswith("added 0, changed 0, unchanged 24, rejected 0")
+    assert capsys.readouterr().out.startswith("Import: 0 added, 0 changed, 24 unchanged, 0 rejected.")
     assert await _run(["kb", "search", "決済APIで504が多発", "--limit", "2", "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["rank"] for r in lines] == [1, 2] and lines[0]["id"] == "kb-gateway-timeout"
@@ -35,7 +35,7 @@ async def test_the_corpus_imports_as_it_is(
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kb.db'}")
     assert await _run(["kb", "import", str(shared_dir / "data" / "postmortems" / "postmortems.jsonl")]) == 0
-    assert capsys.readouterr().out.startswith("added 190,")
+    assert capsys.readouterr().out.startswith("Import: 190 added,")
     assert await _run(["kb", "search", "leap second", "--json"]) == 0
     ids = [json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()]
     assert {"pm-linux-01", "pm-linux-02", "pm-cloudflare-10"} & set(ids[:3])

@@ -201,12 +201,12 @@ def test_every_armed_deadline_key_is_unique_and_names_its_generation() -> None:
     assert len(keys) == len(set(keys)) and all(k.startswith("esc:1:1:") for k in keys)
 
 
-def test_time_to_acknowledge_overall_and_per_level() -> None:
+def test_the_ack_records_who_acknowledged_which_step_and_when() -> None:
     run = Run("critical")
     run.until(minutes(20))
     run.apply(planner.on_ack(run.state, "U0DAVE", minutes(20)), minutes(20))
-    assert run.state.time_to_acknowledge() == timedelta(minutes=20)
-    assert run.state.time_to_acknowledge_by_step() == {0: None, 1: timedelta(minutes=5)}
+    assert (run.state.acked_at, run.state.acked_step) == (minutes(20), 1)
+    assert run.state.paged_at[1] == minutes(15)
 
 
 def test_a_policy_edit_cannot_change_an_escalation_in_flight() -> None:
