@@ -57,15 +57,3 @@ def parse_due(text: str, now: datetime, tz: ZoneInfo) -> date | None:
         if due >= today:
             return due
     return None
-
-
-def mark_done(items: Sequence[ActionItem], n: int) -> list[ActionItem] | None:
-    """The list with action ``n`` done, or None when there is no action ``n``."""
-    if not any(a.n == n for a in items):
-        return None
-    return [replace(a, done=True) if a.n == n else a for a in items]
-
-
-def next_number(items: Sequence[ActionItem]) -> int:
-    """Actions are numbered 1, 2, 3 … per incident; numbers are never reused."""
-    return max((a.n for a in items), default=0) + 1

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from postmortem.actions import add_months, default_due, mark_done, next_number, parse_due
+from postmortem.actions import add_months, default_due, parse_due
 from postmortem.model import ActionItem
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -52,14 +52,3 @@ def test_parse_due_reads_full_and_month_day_dates(text: str, due: date) -> None:
 @pytest.mark.parametrize("text", ["tomorrow", "2026-13-01", "02/30", "13/01", "", "2026-02-29"])
 def test_parse_due_gives_none_for_what_is_not_a_date(text: str) -> None:
     assert parse_due(text, LATE_EVENING_UTC, TOKYO) is None
-
-
-def test_mark_done_marks_one_and_refuses_an_unknown_number() -> None:
-    items = [
-        ActionItem(1, "short", "a", None, date(2026, 12, 1), False),
-        ActionItem(2, "long", "b", "U1", date(2027, 5, 1), False),
-    ]
-    done = mark_done(items, 2)
-    assert done is not None and [a.done for a in done] == [False, True]
-    assert mark_done(items, 3) is None
-    assert next_number(items) == 3 and next_number([]) == 1
