@@ -8,9 +8,9 @@ Entry texts are kept as typed (mrkdwn); a clipped text never ends inside a ``<�
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from chat.blockkit import MAX_BLOCKS, SECTION_TEXT_MAX, Block, clip, context, header, section
 from chat.dates import local_text, slack_date
 from i18n import t
 from incident.model import TimelineEntry
@@ -18,28 +18,12 @@ from timeline.kinds import emoji, label
 from timeline.ordering import number_entries
 
 UserLabel = Callable[[str | None], str]
-Block = dict[str, Any]
 
-MAX_BLOCKS = 50
-MAX_SECTION_TEXT = 3000
-MAX_HEADER_TEXT = 150
 LIVE_ENTRIES = 20  # the live view is a glance; `/incident timeline` has the rest
 LIVE_ENTRY_TEXT = 600  # per entry in the live view, before decoration
 FULL_ENTRY_TEXT = 10_000
 CONFIRM_TEXT = 200
 FILES_SHOWN = 3
-ELLIPSIS = "…"
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters with an ellipsis, never inside a ``<…>`` token."""
-    if len(text) <= limit:
-        return text
-    cut = text[: max(0, limit - len(ELLIPSIS))]
-    opened = cut.rfind("<")
-    if opened > cut.rfind(">"):
-        cut = cut[:opened]
-    return cut.rstrip() + ELLIPSIS
 
 
 def default_user_label(user_id: str | None) -> str:
@@ -75,15 +59,7 @@ def entry_line(
         tail.append(f"_({t('timeline.amended', locale)})_")
     suffix = (" · " + " · ".join(tail)) if tail else ""
     body = f"\n{clip(entry.text, text_limit)}" if entry.text else ""
-    return clip(head + body + suffix, MAX_SECTION_TEXT)
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION_TEXT)}}
-
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, MAX_SECTION_TEXT)}]}
+    return clip(head + body + suffix, SECTION_TEXT_MAX)
 
 
 def render_live_view(
@@ -100,15 +76,14 @@ def render_live_view(
     rows = number_entries(entries)
     shown = rows[-LIVE_ENTRIES:]
     older = len(rows) - len(shown)
-    header = clip(t("timeline.live_header", locale, ref=ref, title=heading), MAX_HEADER_TEXT)
-    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": header, "emoji": True}}]
+    blocks: list[Block] = [header(t("timeline.live_header", locale, ref=ref, title=heading))]
     if older:
-        blocks.append(_context(t("timeline.older", locale, count=str(older))))
+        blocks.append(context(t("timeline.older", locale, count=str(older))))
     room = MAX_BLOCKS - len(blocks)
     for n, entry in shown[-room:]:
-        blocks.append(_section(entry_line(n, entry, locale=locale, tz=tz, user_label=user_label)))
+        blocks.append(section(entry_line(n, entry, locale=locale, tz=tz, user_label=user_label)))
     if not rows:
-        blocks.append(_section(t("timeline.empty", locale)))
+        blocks.append(section(t("timeline.empty", locale)))
     fallback = t("timeline.live_fallback", locale, ref=ref, count=str(len(rows)))
     return fallback, blocks
 

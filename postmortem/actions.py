@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
-
-from postmortem.model import ActionItem
 
 HORIZON_MONTHS: dict[str, int] = {"short": 1, "medium": 3, "long": 6}
 _MONTH_DAY = re.compile(r"^(\d{1,2})[/-](\d{1,2})$")

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from chat.blockkit import clip
 from chat.timeline_blocks import (
-    clip,
     render_entry_confirmation,
     render_full_timeline_text,
     render_live_view,

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from postmortem.actions import add_months, default_due, parse_due
-from postmortem.model import ActionItem
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 # 22 Nov 2026, 23:30 in UTC is already 23 Nov in Tokyo.

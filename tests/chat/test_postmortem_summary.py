@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
+from chat.postmortem_summary import render_summary_blocks
 from postmortem.model import ActionItem
-from postmortem.summary import render_summary_blocks
 from tests.postmortem.example import example
 
 

@@ -1,40 +1,19 @@
-"""A short Block Kit summary of the postmortem for the incident channel.
+"""The postmortem summary posted in the incident channel on resolution.
 
-Plain dicts (no Slack SDK here), kept inside Block Kit's limits: header ≤ 150 characters,
-section text ≤ 3,000, ≤ 10 fields of ≤ 2,000 each, far fewer than 50 blocks, and a
-``text`` fallback for notifications.
+Headline figures, the direct cause and the open actions, inside Block Kit's limits
+(``chat.blockkit``), with a ``text`` fallback for notifications.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
+from chat.blockkit import SECTION_TEXT_MAX, Block, context, fields, header, mrkdwn_escape, section
 from incident.durations import format_duration
 from incident.impact import plain
 from postmortem.labels import Labels
 from postmortem.model import PostmortemInput
 from postmortem.root_cause import prefill
-
-HEADER_MAX = 150
-SECTION_MAX = 3_000
-FIELD_MAX = 2_000
-MAX_FIELDS = 10
-
-Block = dict[str, Any]
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _mrkdwn_escape(text: str) -> str:
-    # Slack's three control characters; anything else in user text shows as typed.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _field(label: str, value: str) -> Block:
-    return {"type": "mrkdwn", "text": _cut(f"*{label}*\n{value}", FIELD_MAX)}
 
 
 def render_summary_blocks(pm: PostmortemInput) -> tuple[str, list[Block]]:
@@ -66,40 +45,33 @@ def render_summary_blocks(pm: PostmortemInput) -> tuple[str, list[Block]]:
         ),
     ]
     blocks: list[Block] = [
-        {
-            "type": "header",
-            "text": {
-                "type": "plain_text",
-                "text": _cut(L("postmortem.blocks.header", version=str(pm.version), ref=str(i.ref)), HEADER_MAX),
-            },
-        },
-        {"type": "section", "text": {"type": "mrkdwn", "text": _cut(f"*{_mrkdwn_escape(i.title)}*", SECTION_MAX)}},
-        {"type": "section", "fields": [_field(label, value) for label, value in figures[:MAX_FIELDS]]},
+        header(L("postmortem.blocks.header", version=str(pm.version), ref=str(i.ref))),
+        section(f"*{mrkdwn_escape(i.title)}*"),
+        fields(figures),
     ]
     rca = prefill(pm.entries, pm.actions)
     if rca.direct:
-        cause = f"*{L('postmortem.rca.direct')}*\n{_mrkdwn_escape(rca.direct[0])}"
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _cut(cause, SECTION_MAX)}})
+        blocks.append(section(f"*{L('postmortem.rca.direct')}*\n{mrkdwn_escape(rca.direct[0])}"))
     open_actions = [a for a in sorted(pm.actions, key=lambda a: a.n) if not a.done]
     if open_actions:
         lines = [
-            f"☐ {a.n}. {_mrkdwn_escape(' '.join(a.text.split()))}"
-            + (f" — {_mrkdwn_escape(pm.name(a.owner))}" if a.owner else "")
+            f"☐ {a.n}. {mrkdwn_escape(' '.join(a.text.split()))}"
+            + (f" — {mrkdwn_escape(pm.name(a.owner))}" if a.owner else "")
             + f" ({L('postmortem.due')} {a.due.isoformat()})"
             for a in open_actions
         ]
         body = f"*{L('postmortem.blocks.actions')}*\n" + "\n".join(lines)
-        if len(body) > SECTION_MAX:
+        if len(body) > SECTION_TEXT_MAX:
             more = "\n" + L("postmortem.blocks.more")
-            body = body[: SECTION_MAX - len(more)].rsplit("\n", 1)[0] + more
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": body}})
+            body = body[: SECTION_TEXT_MAX - len(more)].rsplit("\n", 1)[0] + more
+        blocks.append(section(body))
     footer = L(
         "postmortem.blocks.footer",
         generated=pm.generated_at.astimezone(pm.tz).strftime("%Y-%m-%d %H:%M"),
         zone=L.zone,
         entries=str(entries),
     )
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(footer, SECTION_MAX)}]})
+    blocks.append(context(footer))
     return text, blocks
 
 
