@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from chat.blockkit import modal_title, option, section
 from i18n import t
 from incident.commands import TITLE_LIMIT
 
@@ -25,7 +26,7 @@ def declare_view(
     locale: str, severities: Sequence[tuple[str, str]], default: str, *, channel_id: str = ""
 ) -> dict[str, Any]:
     """``severities`` are (key, label) pairs in the scale's order."""
-    options = [{"text": {"type": "plain_text", "text": label[:75]}, "value": key} for key, label in severities]
+    options = [option(label, key) for key, label in severities]
     initial = next((o for o in options if o["value"] == default), options[0] if options else None)
     severity_select: dict[str, Any] = {"type": "static_select", "action_id": "value", "options": options}
     if initial:
@@ -51,7 +52,7 @@ def declare_view(
         "type": "modal",
         "callback_id": CALLBACK_ID,
         "private_metadata": channel_id,
-        "title": {"type": "plain_text", "text": t("form.declare.heading", locale)[:24]},
+        "title": modal_title(t("form.declare.heading", locale)),
         "submit": {"type": "plain_text", "text": t("form.declare.submit", locale)},
         "close": {"type": "plain_text", "text": t("form.cancel", locale)},
         "blocks": [
@@ -93,7 +94,7 @@ def notice_view(locale: str, key: str, **params: str) -> dict[str, Any]:
     """A modal that only explains (e.g. why the form is not offered), with a close button."""
     return {
         "type": "modal",
-        "title": {"type": "plain_text", "text": t("form.declare.heading", locale)[:24]},
+        "title": modal_title(t("form.declare.heading", locale)),
         "close": {"type": "plain_text", "text": t("form.cancel", locale)},
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": t(key, locale, **params)}}],
+        "blocks": [section(t(key, locale, **params))],
     }

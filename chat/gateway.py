@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from chat.blockkit import TOPIC_MAX, clip
 from chat.errors import ChatError, map_error
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class SlackGateway:
                     raise
 
     async def set_topic(self, channel: str, topic: str) -> None:
-        await self._call("conversations.setTopic", channel=channel, topic=topic[:250])
+        await self._call("conversations.setTopic", channel=channel, topic=clip(topic, TOPIC_MAX))
 
     async def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str:
         args: dict[str, Any] = {"channel": channel, "text": text, "unfurl_links": False}

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from chat.blockkit import modal_title
 from chat.gateway import SlackGateway
 from i18n import t
 from incident.model import Incident
@@ -137,7 +138,7 @@ def save_view(locale: str, incident_id: int, draft: KbEntry) -> dict[str, Any]:
         "type": "modal",
         "callback_id": SAVE_VIEW,
         "private_metadata": json.dumps({"incident": incident_id, "id": draft.id}),
-        "title": {"type": "plain_text", "text": t("knowledge.save_title", locale)[:24]},
+        "title": modal_title(t("knowledge.save_title", locale)),
         "submit": {"type": "plain_text", "text": t("knowledge.save_submit", locale)},
         "blocks": [
             field("title", "knowledge.field_title", draft.title, multiline=False),

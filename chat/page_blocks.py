@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from chat.blockkit import context, section
 from chat.dates import slack_date
 from i18n import t
 from incident.model import Incident
@@ -25,8 +26,8 @@ def page_blocks(
         channel=f"<#{incident.channel_id}>" if incident.channel_id else "—",
     )
     blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": detail}]},
+        section(text),
+        context(detail),
     ]
     if not fyi:
         blocks.append(
@@ -57,8 +58,8 @@ def page_blocks(
 def acknowledged_blocks(original_text: str, *, user_id: str, at_text: str, locale: str) -> list[dict[str, Any]]:
     done = t("paging.acknowledged_by", locale, user=f"<@{user_id}>", time=at_text)
     return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": original_text[:3000]}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": done}]},
+        section(original_text),
+        context(done),
     ]
 
 

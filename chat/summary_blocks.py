@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from chat import blockkit
 from chat.dates import slack_date
 from i18n import t
 from incident.model import Incident
@@ -52,17 +53,14 @@ def render_summary(
     if incident.resolved_at:
         fields.append((t("core.summary.resolved", locale), slack_date(incident.resolved_at, tz)))
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": header[:150], "emoji": True}},
-        {
-            "type": "section",
-            "fields": [{"type": "mrkdwn", "text": f"*{label}*\n{value}"[:2000]} for label, value in fields[:10]],
-        },
+        blockkit.header(header),
+        blockkit.fields(fields),
     ]
     if incident.description:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": incident.description[:3000]}})
+        blocks.append(blockkit.section(incident.description))
     if incident.resolution_summary:
         text = f"*{t('core.summary.resolution', locale)}*\n{incident.resolution_summary}"
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}})
+        blocks.append(blockkit.section(text))
     return summary_text(incident, locale), blocks
 
 

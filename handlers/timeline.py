@@ -8,20 +8,19 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.container import Services
+from chat.modals import TIMELINE_SHORTCUT_FORM as SHORTCUT_VIEW
+from chat.modals import timeline_shortcut_view
 from chat.timeline_blocks import render_full_timeline_text
 from handlers.context import CommandContext, reply, reply_text
 from handlers.events import on_event
 from handlers.routes import route
-from i18n import t
 from incident.command_types import Event, Note, Shorthand, Timeline, TimelineDelete, TimelineEdit
 from incident.model import EntrySource, Status
-from timeline.kinds import SHORTCUT_KINDS
 from timeline.kinds import label as kind_label
 from timeline.service import FromMessage
 from timeline.timeparse import TimeError, parse_when
 
 SHORTCUT = "timeline_add_message"
-SHORTCUT_VIEW = "timeline_add_message_form"
 EPHEMERAL_LIMIT = 3000
 
 
@@ -134,30 +133,6 @@ async def reaction_removed(services: Services, event: dict[str, Any]) -> None:
     await services.timeline.unrecord_message(str(item.get("channel")), str(item.get("ts")), str(event.get("user")))
 
 
-def _shortcut_view(locale: str, metadata: str) -> dict[str, Any]:
-    options = [{"text": {"type": "plain_text", "text": kind_label(k, locale)}, "value": k} for k in SHORTCUT_KINDS]
-    return {
-        "type": "modal",
-        "callback_id": SHORTCUT_VIEW,
-        "private_metadata": metadata,
-        "title": {"type": "plain_text", "text": t("timeline.shortcut_title", locale)[:24]},
-        "submit": {"type": "plain_text", "text": t("timeline.shortcut_submit", locale)},
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": "kind",
-                "label": {"type": "plain_text", "text": t("timeline.shortcut_kind", locale)},
-                "element": {
-                    "type": "static_select",
-                    "action_id": "value",
-                    "options": options,
-                    "initial_option": options[0],
-                },
-            }
-        ],
-    }
-
-
 def register(app: AsyncApp, services: Services) -> None:
     @app.shortcut(SHORTCUT)
     async def add_message(ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -167,7 +142,7 @@ def register(app: AsyncApp, services: Services) -> None:
         locale = services.cached_locale(str(body["user"]["id"]))
         # Only the channel and ts travel in the form; the message is re-read on submit.
         metadata = json.dumps({"channel": channel, "ts": message.get("ts")})
-        await services.gateway.open_view(str(body["trigger_id"]), _shortcut_view(locale, metadata))
+        await services.gateway.open_view(str(body["trigger_id"]), timeline_shortcut_view(locale, metadata))
 
     @app.view(SHORTCUT_VIEW)
     async def add_message_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -8,29 +8,11 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.container import Services
 from chat.incident_channel import UPDATE_BUTTON
+from chat.modals import UPDATE_FORM as CALLBACK_ID
+from chat.modals import update_form_view
 from handlers.commanding import announce_update
 from i18n import t
 from incident.decisions import Actor, post_update
-
-CALLBACK_ID = "status_update_form"
-
-
-def _view(locale: str, incident_id: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": CALLBACK_ID,
-        "private_metadata": incident_id,
-        "title": {"type": "plain_text", "text": t("reminders.update_form_title", locale)[:24]},
-        "submit": {"type": "plain_text", "text": t("reminders.update_form_submit", locale)},
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": "text",
-                "label": {"type": "plain_text", "text": t("reminders.update_form_label", locale)},
-                "element": {"type": "plain_text_input", "action_id": "value", "multiline": True, "max_length": 2500},
-            }
-        ],
-    }
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -38,7 +20,7 @@ def register(app: AsyncApp, services: Services) -> None:
     async def open_form(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         locale = services.cached_locale(body["user"]["id"])
-        await services.gateway.open_view(body["trigger_id"], _view(locale, str(action.get("value", ""))))
+        await services.gateway.open_view(body["trigger_id"], update_form_view(locale, str(action.get("value", ""))))
 
     @app.view(CALLBACK_ID)
     async def submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
