@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -22,7 +21,7 @@ from chat.gateway import SlackGateway, build_web_client
 from chat.incident_channel import ChannelSettings, SlackIncidentChannel
 from chat.kb_cards import SlackSuggestionPoster
 from chat.live_timeline import LiveTimeline
-from escalation.engine import EscalationEngine
+from escalation.service import Escalation
 from incident import events
 from incident.clock import Clock
 from incident.events import EventBus, IncidentEvent
@@ -56,7 +55,23 @@ def build_scale(team: TeamConfig) -> SeverityScale:
     return scale
 
 
-@dataclass
+class HttpSessions:
+    """One client session for outgoing pagers, made on first use inside the running loop."""
+
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+
+    def __call__(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+@dataclass(frozen=True)
 class Services:
     """Everything a handler may call, built once per process."""
 
@@ -77,12 +92,11 @@ class Services:
     timeline: TimelineService
     live_timeline: LiveTimeline
     knowledge: KnowledgeService
-    escalation: EscalationEngine | None = None
-    postmortem: PostmortemService | None = None
-    postmortems: SqlPostmortemStore | None = None
-    postmortem_later: Coalescer[int] | None = None
-    _http: aiohttp.ClientSession | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    escalation: Escalation
+    postmortem: PostmortemService
+    postmortems: SqlPostmortemStore
+    postmortem_later: Coalescer[int]
+    http: HttpSessions
 
     def locale(self, requested: str | None = None) -> str:
         return requested or self.team.locale
@@ -121,25 +135,17 @@ class Services:
             return False
         return True
 
-    def http(self) -> aiohttp.ClientSession:
-        """One client session for outgoing pagers, made on first use inside the loop."""
-        if self._http is None or self._http.closed:
-            self._http = aiohttp.ClientSession()
-        return self._http
-
     async def settle(self, timeout: float = 30.0) -> None:
         """Finish work in flight, including the live timeline's pending edit."""
         await self.tasks.drain(timeout)
         await self.live_timeline.coalescer.drain()
-        if self.postmortem_later is not None:
-            await self.postmortem_later.drain()
+        await self.postmortem_later.drain()
         await self.tasks.drain(timeout)
 
     async def stop(self) -> None:
         await self.timers.stop()
         await self.settle()
-        if self._http is not None:
-            await self._http.close()
+        await self.http.close()
         await self.engine.dispose()
 
 
@@ -191,7 +197,47 @@ def build_services(
 
     timers.on(NUDGE, fire_nudge)
     tasks = BackgroundTasks()
-    services = Services(
+    http = HttpSessions()
+    directory = SlackDirectory(gateway, clock)
+    knowledge = KnowledgeService(
+        SqlKnowledgeStore(engine), store, clock, threshold=float(team.knowledge.get("threshold", KB_THRESHOLD))
+    )
+    poster = SlackSuggestionPoster(gateway, team.locale)
+    knowledge.poster = poster
+    knowledge.subscribe(bus)
+
+    async def offer_save(event: IncidentEvent) -> None:
+        await poster.offer_save(event.incident)
+
+    bus.subscribe(events.RESOLVED, offer_save)
+    live_timeline = LiveTimeline(gateway, store, tz=team.tz, locale=team.locale, clock=clock)
+    live_timeline.subscribe(bus)
+    escalation = build_escalation(
+        team=team,
+        scale=scale,
+        engine_db=engine,
+        incidents=store,
+        timers=timers,
+        gateway=gateway,
+        clock=clock,
+        bus=bus,
+        tasks=tasks,
+        http=http,
+        severity_label=severity_label,
+    )
+    postmortem, postmortems, postmortem_later = build_postmortems(
+        team=team,
+        engine_db=engine,
+        store=store,
+        timers=timers,
+        gateway=gateway,
+        directory=directory,
+        clock=clock,
+        bus=bus,
+        severity_label=severity_label,
+        escalation=escalation,
+    )
+    return Services(
         settings=settings,
         team=team,
         clock=clock,
@@ -204,46 +250,14 @@ def build_services(
         bus=bus,
         timers=timers,
         permissions=permissions,
-        directory=SlackDirectory(gateway, clock),
+        directory=directory,
         tasks=tasks,
         timeline=TimelineService(store, SqlTimelineStore(engine), clock, bus),
-        live_timeline=LiveTimeline(gateway, store, tz=team.tz, locale=team.locale, clock=clock),
-        knowledge=KnowledgeService(
-            SqlKnowledgeStore(engine), store, clock, threshold=float(team.knowledge.get("threshold", KB_THRESHOLD))
-        ),
+        live_timeline=live_timeline,
+        knowledge=knowledge,
+        escalation=escalation,
+        postmortem=postmortem,
+        postmortems=postmortems,
+        postmortem_later=postmortem_later,
+        http=http,
     )
-    poster = SlackSuggestionPoster(gateway, team.locale)
-    services.knowledge.poster = poster
-    services.knowledge.subscribe(bus)
-
-    async def offer_save(event: IncidentEvent) -> None:
-        await poster.offer_save(event.incident)
-
-    bus.subscribe(events.RESOLVED, offer_save)
-    services.live_timeline.subscribe(bus)
-    services.escalation = build_escalation(
-        team=team,
-        scale=scale,
-        engine_db=engine,
-        incidents=store,
-        timers=timers,
-        gateway=gateway,
-        clock=clock,
-        bus=bus,
-        tasks=tasks,
-        http=services.http,
-        severity_label=severity_label,
-    )
-    services.postmortem, services.postmortems, services.postmortem_later = build_postmortems(
-        team=team,
-        engine_db=engine,
-        store=store,
-        timers=timers,
-        gateway=gateway,
-        directory=services.directory,
-        clock=clock,
-        bus=bus,
-        severity_label=severity_label,
-        escalation=lambda: services.escalation,
-    )
-    return services

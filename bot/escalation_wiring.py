@@ -16,8 +16,10 @@ from chat.gateway import SlackGateway
 from chat.slack_pager import OutgoingPagers, SlackPager
 from escalation.engine import DEADLINE, EscalationEngine
 from escalation.errors import PolicyError
+from escalation.null import NoEscalation
 from escalation.policy import DEFAULT_POLICY_CONFIG, EscalationPolicy
 from escalation.roster import Roster
+from escalation.service import Escalation
 from incident.clock import Clock
 from incident.events import EventBus
 from incident.severity import SeverityScale
@@ -60,10 +62,10 @@ def build_escalation(
     tasks: BackgroundTasks,
     http: Callable[[], aiohttp.ClientSession],
     severity_label: Callable[[str, str], str],
-) -> EscalationEngine | None:
-    """None when the team has no roster: declarations then stay in the channel, unpaged."""
+) -> Escalation:
+    """``NoEscalation`` when the team has no roster: declarations then stay in the channel, unpaged."""
     if team.roster is None:
-        return None
+        return NoEscalation()
     try:
         roster = Roster.from_config(team.roster, team.tz)
         policy = EscalationPolicy.from_config(team.policy or DEFAULT_POLICY_CONFIG, roster.level_names, scale.keys())

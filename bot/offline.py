@@ -25,7 +25,7 @@ async def export_incident(settings: Settings, team: TeamConfig, ref_text: str, *
     services = build_services(settings, team, SystemClock(), drive_wall_clock=False)
     try:
         incident = await services.store.by_ref(ref)
-        if incident is None or services.postmortem is None:
+        if incident is None:
             raise SystemExit(f"hikeshi: no incident {ref}")
         services.postmortem.names = _no_names  # type: ignore[assignment]
         pm = await services.postmortem.build(incident)

@@ -11,7 +11,7 @@ from bot.scheduler import DeadlineScheduler
 from chat.directory import SlackDirectory
 from chat.gateway import SlackGateway
 from chat.postmortem_publisher import SlackPostmortemPublisher
-from escalation.engine import EscalationEngine
+from escalation.service import Escalation
 from incident import events
 from incident.clock import Clock
 from incident.durations import DurationError, parse_duration
@@ -51,7 +51,7 @@ def build_postmortems(
     clock: Clock,
     bus: EventBus,
     severity_label: Callable[[str, str], str],
-    escalation: Callable[[], EscalationEngine | None],
+    escalation: Escalation,
 ) -> tuple[PostmortemService, SqlPostmortemStore, Coalescer[int]]:
     postmortems = SqlPostmortemStore(engine_db)  # type: ignore[arg-type]
 
@@ -59,12 +59,9 @@ def build_postmortems(
         return {i: (await directory.user_name(i)) or i for i in ids}
 
     async def pages(incident_id: int) -> list[PageSummary]:
-        engine = escalation()
-        if engine is None:
-            return []
         return [
             PageSummary(p.target, p.kind, p.reason, tuple(p.user_ids), p.paged_at, p.acked_by, p.acked_at)
-            for p in await engine.store.pages(incident_id)
+            for p in await escalation.page_history(incident_id)
         ]
 
     service = PostmortemService(

@@ -15,7 +15,7 @@ async def month_report(services: Services, month: str, locale: str) -> bytes:
     rows: list[ReportIncident] = []
     for incident in await services.store.started_between(start, end):
         entries = await services.store.entries(incident.id)
-        actions = await services.postmortems.actions(incident.id) if services.postmortems else []
+        actions = await services.postmortems.actions(incident.id)
         level = services.scale.get(incident.severity)
 
         def texts(kind: str, entries=entries) -> str:  # type: ignore[no-untyped-def]

@@ -15,10 +15,12 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from escalation import planner
+from escalation.oncall_commands import OverrideLevel, SwapLevel
 from escalation.planner import Acked, Arm, CancelAll, EscalationState, Fyi, MentionHere, Page
 from escalation.policy import EscalationPolicy, Step
 from escalation.ports import EscalationStore, Pager, PageRecord, StaleEscalation
-from escalation.roster import Roster
+from escalation.roster import OnCall, Override, Roster
+from escalation.service import AckResult
 from escalation.snapshot import EscalationSnapshot
 from incident import events
 from incident.clock import Clock
@@ -111,6 +113,45 @@ class EscalationEngine:
 
     async def was_paged(self, incident_id: int, user_id: str) -> bool:
         return any(user_id in p.user_ids for p in await self.store.pages(incident_id) if p.kind == "page")
+
+    # -- what the rest of Hikeshi asks (escalation.service.Escalation) ----------------------------
+
+    has_roster = True
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        return tuple(self.roster.level_names)
+
+    async def page_history(self, incident_id: int) -> list[PageRecord]:
+        return await self.store.pages(incident_id)
+
+    async def acknowledge_page(self, incident_id: int, user_id: str) -> AckResult:
+        if await self.store.load(incident_id) is None:
+            return "nothing"
+        return "recorded" if await self.acknowledge(incident_id, user_id) else "already"
+
+    async def acknowledge_by_reply(self, incident_id: int, user_id: str) -> bool:
+        loaded = await self.store.load(incident_id)
+        if loaded is None or loaded[0].acked_by is not None:
+            return False
+        return await self.was_paged(incident_id, user_id) and await self.acknowledge(incident_id, user_id)
+
+    async def on_call(self, at: datetime) -> list[tuple[OnCall, datetime | None]]:
+        overrides = await self.store.overrides(at)
+        return [
+            (self.roster.on_call(level, at, overrides), self.roster.next_handoff(level, at))
+            for level in self.roster.level_names
+        ]
+
+    async def set_override(self, cmd: OverrideLevel | SwapLevel, at: datetime, by: str) -> Override | None:
+        if isinstance(cmd, SwapLevel):
+            override = self.roster.swap(cmd.level, at, by)
+            if override is None:
+                return None
+        else:
+            override = Override(cmd.level, cmd.user_id, at, at + cmd.duration, by)
+        await self.store.add_override(override)
+        return override
 
     # -- the decision loop ---------------------------------------------------------------------
 

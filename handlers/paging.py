@@ -14,13 +14,12 @@ from handlers.routes import route
 from i18n import t
 from incident.command_types import Ack
 
+_ACK_ANSWER = {"recorded": "paging.ack_recorded", "already": "paging.already_acked", "nothing": "paging.nothing_to_ack"}
+
 
 async def acknowledge(services: Services, incident_id: int, user_id: str) -> str:
     """The catalog key of the answer to give the person."""
-    if services.escalation is None or await services.escalation.store.load(incident_id) is None:
-        return "paging.nothing_to_ack"
-    acked = await services.escalation.acknowledge(incident_id, user_id)
-    return "paging.ack_recorded" if acked else "paging.already_acked"
+    return _ACK_ANSWER[await services.escalation.acknowledge_page(incident_id, user_id)]
 
 
 @route(Ack)
@@ -36,18 +35,14 @@ async def ack_command(services: Services, cmd: Ack, ctx: CommandContext) -> None
 @on_event("message")
 async def reply_acknowledges(services: Services, event: dict[str, Any]) -> None:
     """A paged person writing in the incident channel has clearly seen the page."""
-    if not services.team.ack_on_reply or services.escalation is None:
+    if not services.team.ack_on_reply or not services.escalation.has_roster:
         return
     if event.get("subtype") or event.get("bot_id") or not event.get("user"):
         return
     incident = await services.store.by_channel(str(event.get("channel", "")))
     if incident is None or not incident.is_open:
         return
-    state = await services.escalation.store.load(incident.id)
-    if state is None or state[0].acked_by is not None:
-        return
-    if await services.escalation.was_paged(incident.id, str(event["user"])):
-        await services.escalation.acknowledge(incident.id, str(event["user"]))
+    await services.escalation.acknowledge_by_reply(incident.id, str(event["user"]))
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -65,7 +60,7 @@ def register(app: AsyncApp, services: Services) -> None:
 async def _button(services: Services, body: dict[str, Any], action: dict[str, Any], *, escalate: bool) -> None:
     user = str(body["user"]["id"])
     incident = await services.store.get(int(action.get("value") or 0))
-    if incident is None or services.escalation is None:
+    if incident is None:
         return
     locale = await services.user_locale(user)
     if escalate:

@@ -15,7 +15,7 @@ from postmortem.actions import default_due, parse_due
 async def _incident_here(services: Services, ctx: CommandContext) -> Incident | None:
     """The incident of the channel the command came from, or an answer saying there is none."""
     incident = await services.store.by_channel(ctx.channel_id)
-    if incident is None or services.postmortems is None or services.postmortem is None:
+    if incident is None:
         await reply(services, ctx, "core.not_an_incident_channel")
         return None
     return incident

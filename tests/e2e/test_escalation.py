@@ -182,9 +182,9 @@ async def test_oncall_shows_who_holds_each_level_and_overrides_change_it(stack: 
     await stack.settle()
     shown = stack.fake.responses[-1].text
     assert "level1" in shown and "<@U0BOB>" in shown and "<@U0CAROL>" in shown and "<@U0FRANK>" in shown
-    response = await stack.command("override level1 <@U0ERIN|erin> 3h", command="/oncall")
-    assert "<@U0ERIN>" in response.json["text"]
+    await stack.command("override level1 <@U0ERIN|erin> 3h", command="/oncall")
     await stack.settle()
+    assert "<@U0ERIN>" in stack.fake.responses[-1].text
     await declare(stack, "Checkout down --sev critical")
     assert paged_users(stack) == ["U0ERIN"]
     await stack.advance(timedelta(hours=4))
