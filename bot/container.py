@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.config import ConfigError, Settings, TeamConfig
 from bot.escalation_wiring import build_escalation
 from bot.postmortem_wiring import build_postmortems
+from bot.reports import month_report
 from bot.scheduler import DeadlineScheduler
 from bot.tasks import BackgroundTasks
 from chat.directory import SlackDirectory
@@ -119,6 +120,9 @@ class Services:
         if self.team.follow_slack_locale:
             return await self.directory.locale_of(user_id) or self.team.locale
         return self.team.locale
+
+    async def month_report(self, month: str, locale: str) -> bytes:
+        return await month_report(self, month, locale)
 
     async def start(self, *, migrate: bool = True) -> None:
         if migrate:

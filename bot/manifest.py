@@ -6,13 +6,8 @@ from typing import Any
 
 import yaml
 
-SUBSCRIBED_EVENTS: tuple[str, ...] = (
-    "app_mention",
-    "member_joined_channel",
-    "message.channels",
-    "reaction_added",
-    "reaction_removed",
-)
+from handlers.events import SUBSCRIBED_EVENTS
+
 SLASH_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("/incident", "Declare and run incidents (help: /incident help)", "declare <title> [--sev high]"),
     ("/oncall", "Who is on call, overrides and swaps", "[override level1 @user 3h | swap level1]"),

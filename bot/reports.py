@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
-from bot.container import Services
 from incident.decisions import describe_impact
 from incident.impact import DEFAULT_SLA_TARGET
 from postmortem.report import ReportIncident, build_month_report, month_bounds
+
+if TYPE_CHECKING:
+    from bot.container import Services
 
 
 async def month_report(services: Services, month: str, locale: str) -> bytes:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.container import Services
 from handlers import declare_form, events, incident_command, knowledge, oncall, paging, timeline, update_form
+from handlers.ports import Services
 
 
 def register_all(app: AsyncApp, services: Services) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.container import Services
+from chat.blockkit import context
 from chat.dates import slack_date
 from chat.summary_blocks import render_summary
 from handlers.context import CommandContext, reply, reply_text
+from handlers.ports import Services
 from handlers.routes import route
 from i18n import t
 from incident.command_types import Commander, ImpactCmd, ListOpen, Role, Show, Update
@@ -112,15 +113,5 @@ async def show(services: Services, cmd: Show, ctx: CommandContext) -> None:
         severity_label=lambda key: services.severity_label(key, ctx.locale),
     )
     if incident.channel_id:
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [
-                    {
-                        "type": "mrkdwn",
-                        "text": f"<#{incident.channel_id}> · {slack_date(incident.declared_at, services.team.tz)}",
-                    }
-                ],
-            }
-        )
+        blocks.append(context(f"<#{incident.channel_id}> · {slack_date(incident.declared_at, services.team.tz)}"))
     await reply_text(services, ctx, text, blocks)

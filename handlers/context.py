@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.container import Services
+from handlers.ports import Services
 from i18n import t
 from incident.decisions import Actor
 

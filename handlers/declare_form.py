@@ -8,8 +8,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.container import Services
 from chat.declare_form import CALLBACK_ID, declare_view, notice_view, read_values
+from handlers.ports import Services
 from i18n import t
 from incident.commands import TITLE_LIMIT
 from incident.decisions import Actor

@@ -12,11 +12,18 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.container import Services
-from bot.manifest import SUBSCRIBED_EVENTS
+from handlers.ports import Services
 
 log = logging.getLogger(__name__)
 
+# What the app manifest subscribes to (bot/manifest.py): each one has a listener here.
+SUBSCRIBED_EVENTS: tuple[str, ...] = (
+    "app_mention",
+    "member_joined_channel",
+    "message.channels",
+    "reaction_added",
+    "reaction_removed",
+)
 # Slack names the message subscription ``message.channels``; the events arrive as ``message``.
 LISTENED_EVENTS = tuple(e.split(".")[0] for e in SUBSCRIBED_EVENTS)
 

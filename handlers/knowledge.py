@@ -7,9 +7,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.container import Services
 from chat.kb_cards import HELPED, NOT_RELEVANT, SAVE_BUTTON, SAVE_VIEW, save_view
 from handlers.context import CommandContext, reply, reply_text
+from handlers.ports import Services
 from handlers.routes import route
 from i18n import t
 from incident.command_types import Kb

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.container import Services
 from handlers.context import CommandContext, reply
 from handlers.declare_form import open_declare_form, parse_started
+from handlers.ports import Services
 from handlers.routes import route
 from incident.command_types import Close, Declare, Reopen, Resolve, Sev, StatusCmd
 from incident.lifecycle import REOPEN

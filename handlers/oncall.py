@@ -6,9 +6,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.container import Services
 from chat.dates import slack_date
 from escalation.oncall_commands import OnCallError, OverrideLevel, ShowOnCall, SwapLevel, parse_oncall
+from handlers.ports import Services
 from i18n import t
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.container import Services
 from chat.page_blocks import ACK_BUTTON, ESCALATE_BUTTON
 from handlers.context import CommandContext, reply
 from handlers.events import on_event
+from handlers.ports import Services
 from handlers.routes import route
 from i18n import t
 from incident.command_types import Ack

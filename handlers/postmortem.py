@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot.container import Services
-from bot.reports import month_report
 from handlers.context import CommandContext, reply
+from handlers.ports import Services
 from handlers.routes import route
 from i18n import t
 from incident.command_types import ActionAdd, ActionDone, Postmortem, Report
@@ -78,7 +77,7 @@ async def postmortem(services: Services, cmd: Postmortem, ctx: CommandContext) -
 @route(Report)
 async def report(services: Services, cmd: Report, ctx: CommandContext) -> None:
     month = cmd.month or services.clock.now().astimezone(services.team.tz).strftime("%Y-%m")
-    workbook = await month_report(services, month, ctx.locale)
+    workbook = await services.month_report(month, ctx.locale)
     dm = await services.gateway.open_dm(ctx.user_id)
     await services.gateway.upload_file(dm, f"hikeshi-report-{month}.xlsx", workbook, f"Operations report {month}")
     await reply(services, ctx, "postmortem.report_sent", month=month)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from bot.container import Services
 from handlers.context import CommandContext
+from handlers.ports import Services
 
 Handler = Callable[[Services, Any, CommandContext], Awaitable[None]]
 _ROUTES: dict[type, Handler] = {}

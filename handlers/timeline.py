@@ -7,12 +7,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.container import Services
 from chat.modals import TIMELINE_SHORTCUT_FORM as SHORTCUT_VIEW
 from chat.modals import timeline_shortcut_view
 from chat.timeline_blocks import render_full_timeline_text
 from handlers.context import CommandContext, reply, reply_text
 from handlers.events import on_event
+from handlers.ports import Services
 from handlers.routes import route
 from incident.command_types import Event, Note, Shorthand, Timeline, TimelineDelete, TimelineEdit
 from incident.model import EntrySource, Status

@@ -6,11 +6,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.container import Services
 from chat.incident_channel import UPDATE_BUTTON
 from chat.modals import UPDATE_FORM as CALLBACK_ID
 from chat.modals import update_form_view
 from handlers.commanding import announce_update
+from handlers.ports import Services
 from i18n import t
 from incident.decisions import Actor, post_update
 

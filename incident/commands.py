@@ -40,9 +40,9 @@ from incident.command_types import (
     TimelineEdit,
     Update,
 )
+from incident.entry_kinds import resolve_kind
 from incident.model import USER_KINDS, Status
 from incident.severity import SeverityScale
-from timeline.kinds import resolve_kind
 
 TEXT_LIMIT = 3000
 TITLE_LIMIT = 150

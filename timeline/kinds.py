@@ -1,4 +1,4 @@
-"""Timeline entry kinds: the names people type for them, their labels and their emoji.
+"""Timeline entry kinds: their labels and their emoji (what people type: ``incident.entry_kinds``).
 
 The user kinds follow the source template's detailed timeline (domain §4); the automatic
 kinds are written by the bot. Labels live in the catalog as ``timeline.kind.<kind>``.
@@ -6,36 +6,8 @@ kinds are written by the bot. Labels live in the catalog as ``timeline.kind.<kin
 
 from __future__ import annotations
 
-import unicodedata
-
 from i18n import catalog
 from incident.model import AUTOMATIC_KINDS, USER_KINDS
-
-# What people type, folded (NFKC, lower case), mapped to the canonical kind. The Japanese
-# words are the source template's own event names.
-ALIASES: dict[str, str] = {
-    "問題発生": "started",
-    "検知": "detected",
-    "アラート": "alert",
-    "初期対応": "action",
-    "仮説": "hypothesis",
-    "検証": "verification",
-    "エスカレーション": "escalation",
-    "根本原因特定": "root_cause",
-    "根本原因": "root_cause",
-    "原因特定": "root_cause",
-    "対策実施": "mitigation",
-    "復旧確認": "recovery",
-    "復旧": "recovery",
-    "メモ": "note",
-    "root-cause": "root_cause",
-    "rootcause": "root_cause",
-    "root cause": "root_cause",
-    "start": "started",
-    "detect": "detected",
-    "mitigated": "mitigation",
-    "recovered": "recovery",
-}
 
 EMOJI: dict[str, str] = {
     "started": ":boom:",
@@ -80,15 +52,6 @@ SHORTCUT_KINDS: tuple[str, ...] = (
     "mitigation",
     "recovery",
 )
-
-
-def resolve_kind(text: str) -> str | None:
-    """The canonical user kind for what someone typed (English or Japanese), or None."""
-    folded = " ".join(unicodedata.normalize("NFKC", text).strip().lower().split())
-    if not folded:
-        return None
-    kind = ALIASES.get(folded, folded.replace("-", "_"))
-    return kind if kind in USER_KINDS else None
 
 
 def is_known(kind: str) -> bool:

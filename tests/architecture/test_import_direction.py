@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,42 @@ def test_handlers_never_touch_sql() -> None:
 def test_no_module_is_named_utils_or_helpers() -> None:
     names = {p.stem for p in ROOT.rglob("*.py") if ".venv" not in p.parts}
     assert not names & {"utils", "helpers", "misc", "common"}
+
+
+def test_handlers_depend_on_their_own_ports_never_on_bot() -> None:
+    # bot/ builds the parts and registers the listeners; handlers name what they need in handlers/ports.py.
+    for path in (ROOT / "handlers").rglob("*.py"):
+        assert "bot" not in _imports(path), path
+
+
+def _package_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for package in DOMAIN_PACKAGES:
+        deps: set[str] = set()
+        for path in (ROOT / package).rglob("*.py"):
+            deps |= _imports(path) & set(DOMAIN_PACKAGES)
+        graph[package] = deps - {package}
+    return graph
+
+
+def test_domain_packages_form_no_cycle() -> None:
+    graph = _package_graph()
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(nxt == goal or reaches(nxt, goal, seen | {nxt}) for nxt in graph[start] - seen)
+
+    assert [p for p in DOMAIN_PACKAGES if reaches(p, p, set())] == []
+
+
+BLOCK_KIT = re.compile(r"""["']type["']\s*:\s*["'](section|header|actions|context|modal|mrkdwn|plain_text)["']""")
+
+
+def test_block_kit_is_built_in_chat_only() -> None:
+    # fakeslack/ is the Slack stand-in: it reads and checks blocks, as Slack does.
+    allowed = {"chat", "fakeslack", "tests", "bench", ".venv"}
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in ROOT.rglob("*.py")
+        if not allowed & set(path.relative_to(ROOT).parts) and BLOCK_KIT.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from incident.entry_kinds import resolve_kind
 from incident.model import AUTOMATIC_KINDS, USER_KINDS
-from timeline.kinds import EMOJI, SHORTCUT_KINDS, emoji, label, resolve_kind
+from timeline.kinds import EMOJI, SHORTCUT_KINDS, emoji, label
 
 
 @pytest.mark.parametrize(
