@@ -166,16 +166,12 @@ class PostmortemService:
         pm = await self.build(incident)
         markdown = render_markdown(pm)
         version = await self.postmortems.add_version(incident.id, markdown, pm.generated_at)
-        pm = PostmortemInput(**{**_fields(pm), "version": version})
+        pm = replace(pm, version=version)
         markdown = render_markdown(pm)
         # openpyxl is CPU-bound: a 10k-row export would stall every other ack for ~0.6 s.
         workbook = await asyncio.to_thread(build_workbook, pm)
         await self.publisher.publish(incident, pm, markdown, workbook)
         return Drafted(version, markdown, workbook)
-
-
-def _fields(pm: PostmortemInput) -> dict[str, object]:
-    return {name: getattr(pm, name) for name in pm.__dataclass_fields__}
 
 
 def _severities(entries: Sequence[object]) -> set[str]:
