@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from bot.config import Settings
 from incident.clock import SystemClock
 from knowledge.ingest import read_sources
@@ -15,7 +17,7 @@ from storage.knowledge import SqlKnowledgeStore
 from storage.migrate import upgrade
 
 
-async def _service(settings: Settings) -> tuple[KnowledgeService, object]:
+async def _service(settings: Settings) -> tuple[KnowledgeService, AsyncEngine]:
     import asyncio
 
     await asyncio.to_thread(upgrade, settings.database)
@@ -34,7 +36,7 @@ async def kb_import(settings: Settings, path: Path) -> int:
     try:
         report = await service.import_sources(read_sources(path))
     finally:
-        await engine.dispose()  # type: ignore[attr-defined]
+        await engine.dispose()
     print(
         f"added {len(report.added)}, changed {len(report.changed)}, "
         f"unchanged {len(report.unchanged)}, rejected {len(report.rejected)}"
@@ -54,7 +56,7 @@ async def kb_search(settings: Settings, query: str, *, limit: int, as_json: bool
         await service.load()
         hits = service.search(query, limit=limit)
     finally:
-        await engine.dispose()  # type: ignore[attr-defined]
+        await engine.dispose()
     for rank, hit in enumerate(hits, start=1):
         if as_json:
             print(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from bot.container import Services
 from incident.decisions import describe_impact
+from incident.model import TimelineEntry
 from postmortem.report import ReportIncident, build_month_report, month_bounds
 
 
@@ -17,7 +19,7 @@ async def month_report(services: Services, month: str, locale: str) -> bytes:
         actions = await services.postmortems.actions(incident.id) if services.postmortems else []
         level = services.scale.get(incident.severity)
 
-        def texts(kind: str, entries=entries) -> str:  # type: ignore[no-untyped-def]
+        def texts(kind: str, entries: Sequence[TimelineEntry] = entries) -> str:
             return "; ".join(e.text for e in entries if e.kind == kind and e.text)
 
         rows.append(

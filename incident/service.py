@@ -7,6 +7,7 @@ record exists and the caller is told what could not be done in Slack.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -201,8 +202,8 @@ class IncidentService:
     async def invite(self, incident: Incident, users: list[str]) -> None:
         await self._tell(self.channel.invite(incident, users))
 
-    async def _tell(self, effect: object) -> None:
+    async def _tell(self, effect: Awaitable[None]) -> None:
         try:
-            await effect  # type: ignore[misc]
+            await effect
         except ChannelError as exc:
             log.warning("chat side effect failed: %s", exc.code)

@@ -186,5 +186,5 @@ def _feedback(entries: Sequence[object], entry_id: str) -> str | None:
     verdict = None
     for e in entries:
         if getattr(e, "kind", "") == "kb_feedback" and getattr(e, "data", {}).get("entry_id") == entry_id:
-            verdict = str(e.data.get("feedback"))  # type: ignore[attr-defined]
+            verdict = str(getattr(e, "data", {}).get("feedback"))
     return verdict
