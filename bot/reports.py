@@ -14,7 +14,7 @@ from postmortem.report import ReportIncident, build_month_report, month_bounds
 async def month_report(services: Services, month: str, locale: str) -> bytes:
     start, end = month_bounds(month, services.team.tz)
     rows: list[ReportIncident] = []
-    for incident in await services.store.started_between(start, end):
+    for incident in await services.store.started_between(start=start, end=end):
         entries = await services.store.entries(incident.id)
         actions = await services.postmortems.actions(incident.id) if services.postmortems else []
         level = services.scale.get(incident.severity)

@@ -58,7 +58,7 @@ async def action_done(services: Services, cmd: ActionDone, ctx: CommandContext) 
     if incident is None:
         return
     assert services.postmortems is not None  # wired by build_services
-    if not await services.postmortems.mark_done(incident.id, cmd.n):
+    if not await services.postmortems.mark_done(incident.id, n=cmd.n):
         await reply(services, ctx, "postmortem.no_action", n=str(cmd.n))
         return
     await reply(services, ctx, "postmortem.action_done", n=str(cmd.n))

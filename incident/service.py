@@ -107,9 +107,9 @@ class IncidentService:
             log.warning("channel for %s not created: %s", incident.ref, exc.code)
             await self.timers.arm(
                 f"channel:{incident.id}",
-                CHANNEL_RETRY,
-                now + CHANNEL_RETRY_AFTER,
-                {"incident_id": incident.id},
+                kind=CHANNEL_RETRY,
+                due_at=now + CHANNEL_RETRY_AFTER,
+                payload={"incident_id": incident.id},
             )
             return Outcome(
                 "core.declared_without_channel",

@@ -88,17 +88,17 @@ class PostmortemService:
         review_due = self.review_due(resolved)
         await self.timers.arm(
             f"review:{incident.id}:{int(resolved.timestamp())}",
-            REVIEW,
-            review_due - timedelta(days=1) if review_due - timedelta(days=1) > resolved else review_due,
-            {"incident_id": incident.id, "kind": "review", "due": review_due.isoformat()},
+            kind=REVIEW,
+            due_at=review_due - timedelta(days=1) if review_due - timedelta(days=1) > resolved else review_due,
+            payload={"incident_id": incident.id, "kind": "review", "due": review_due.isoformat()},
         )
         if self.settings.customer_report_within:
             due = resolved + self.settings.customer_report_within
             await self.timers.arm(
                 f"customer:{incident.id}:{int(resolved.timestamp())}",
-                REVIEW,
-                due - timedelta(hours=2),
-                {"incident_id": incident.id, "kind": "customer", "due": due.isoformat()},
+                kind=REVIEW,
+                due_at=due - timedelta(hours=2),
+                payload={"incident_id": incident.id, "kind": "customer", "due": due.isoformat()},
             )
 
     def review_due(self, resolved: datetime) -> datetime:

@@ -29,7 +29,7 @@ class SqlDeadlineStore:
         self._sessions = session_factory(engine)
         self._dialect = engine.dialect.name
 
-    async def arm(self, key: str, kind: str, due_at: datetime, payload: dict[str, Any]) -> bool:
+    async def arm(self, key: str, *, kind: str, due_at: datetime, payload: dict[str, Any]) -> bool:
         insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
         stmt = (
             insert(DeadlineRow)

@@ -114,7 +114,7 @@ class SqlIncidentStore:
             ).scalars()
             return [_incident(r) for r in rows]
 
-    async def started_between(self, start: datetime, end: datetime) -> list[Incident]:
+    async def started_between(self, *, start: datetime, end: datetime) -> list[Incident]:
         async with self._sessions() as session:
             rows = (
                 await session.execute(

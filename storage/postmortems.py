@@ -47,7 +47,7 @@ class SqlPostmortemStore:
                 continue  # another action took the number; draw again
         raise RuntimeError("could not number the action")
 
-    async def mark_done(self, incident_id: int, n: int) -> bool:
+    async def mark_done(self, incident_id: int, *, n: int) -> bool:
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 update(ActionItemRow)

@@ -22,8 +22,10 @@ def _scheduler(engine, clock: FakeClock, fired: list[str]) -> DeadlineScheduler:
 async def test_a_deadline_fires_when_due_and_only_once(engine) -> None:
     clock, fired = FakeClock(), []
     scheduler = _scheduler(engine, clock, fired)
-    assert await scheduler.arm("inc1:ack:0", "page", clock.now() + timedelta(minutes=15), {"incident": 1})
-    assert not await scheduler.arm("inc1:ack:0", "page", clock.now(), {})  # same key: no second timer
+    due = clock.now() + timedelta(minutes=15)
+    assert await scheduler.arm("inc1:ack:0", kind="page", due_at=due, payload={"incident": 1})
+    # same key: no second timer
+    assert not await scheduler.arm("inc1:ack:0", kind="page", due_at=clock.now(), payload={})
     clock.advance(timedelta(minutes=14))
     assert await scheduler.run_due() == 0
     clock.advance(timedelta(minutes=1))
@@ -35,9 +37,9 @@ async def test_a_deadline_fires_when_due_and_only_once(engine) -> None:
 async def test_a_cancelled_deadline_never_fires(engine) -> None:
     clock, fired = FakeClock(), []
     scheduler = _scheduler(engine, clock, fired)
-    await scheduler.arm("inc1:ack:0", "page", clock.now() + timedelta(minutes=1), {})
-    await scheduler.arm("inc1:ack:1", "page", clock.now() + timedelta(minutes=1), {})
-    await scheduler.arm("inc2:ack:0", "page", clock.now() + timedelta(minutes=1), {})
+    await scheduler.arm("inc1:ack:0", kind="page", due_at=clock.now() + timedelta(minutes=1), payload={})
+    await scheduler.arm("inc1:ack:1", kind="page", due_at=clock.now() + timedelta(minutes=1), payload={})
+    await scheduler.arm("inc2:ack:0", kind="page", due_at=clock.now() + timedelta(minutes=1), payload={})
     assert await scheduler.cancel_prefix("inc1:") == 2
     clock.advance(timedelta(minutes=2))
     await scheduler.run_due()
@@ -48,7 +50,7 @@ async def test_a_deadline_missed_while_stopped_fires_once_at_start(engine) -> No
     clock, fired = FakeClock(), []
     first = _scheduler(engine, clock, fired)
     await first.start()
-    await first.arm("inc1:ack:0", "page", clock.now() + timedelta(minutes=15), {})
+    await first.arm("inc1:ack:0", kind="page", due_at=clock.now() + timedelta(minutes=15), payload={})
     await first.stop()
 
     clock.advance(timedelta(hours=2))
@@ -71,7 +73,7 @@ async def test_a_failing_handler_puts_the_deadline_back(engine) -> None:
             raise RuntimeError("Slack is down")
 
     scheduler.on("page", flaky)
-    await scheduler.arm("k", "page", clock.now(), {})
+    await scheduler.arm("k", kind="page", due_at=clock.now(), payload={})
     await scheduler.run_due()
     clock.advance(timedelta(seconds=31))
     await scheduler.run_due()

@@ -76,7 +76,7 @@ class Timers:
         self.pending: dict[str, tuple[datetime, dict[str, object]]] = {}
         self.used: set[str] = set()
 
-    async def arm(self, key: str, kind: str, due_at: datetime, payload: dict[str, object]) -> bool:
+    async def arm(self, key: str, *, kind: str, due_at: datetime, payload: dict[str, object]) -> bool:
         if key in self.used:
             return False
         self.used.add(key)
