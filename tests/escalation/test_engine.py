@@ -137,7 +137,7 @@ class Harness:
         self.bus = EventBus()
         self.engine = EscalationEngine(
             store=self.store,
-            incidents=self.incidents,  # type: ignore[arg-type]
+            incidents=self.incidents,  # type: ignore[arg-type]  # a partial fake: only the reads the engine makes
             timers=self.timers,
             pager=self.pager,
             roster=ROSTER,
