@@ -26,7 +26,6 @@ class SqlIncidentStore:
     """Implements ``incident.ports.IncidentStore``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
         self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
         self._dialect = engine.dialect.name
         # SQLite has one writer at a time and cannot upgrade a read lock to a write lock

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 from i18n import catalog
-from incident.model import AUTOMATIC_KINDS, USER_KINDS
+from incident.model import USER_KINDS
 
 # What people type, folded (NFKC, lower case), mapped to the canonical kind. The Japanese
 # words are the source template's own event names.
@@ -89,11 +89,6 @@ def resolve_kind(text: str) -> str | None:
         return None
     kind = ALIASES.get(folded, folded.replace("-", "_"))
     return kind if kind in USER_KINDS else None
-
-
-def is_known(kind: str) -> bool:
-    """Whether ``kind`` is one the timeline knows, user-written or automatic."""
-    return kind in USER_KINDS or kind in AUTOMATIC_KINDS
 
 
 def label(kind: str, locale: str | None) -> str:
