@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import ConfigError, load_settings, load_team_config
+from bot.config import ConfigError, Settings, TeamConfig, load_settings, load_team_config
 from incident.clock import SystemClock
 from storage.database import DatabaseUrlError
 
@@ -120,7 +120,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     raise AssertionError(args.command)
 
 
-async def _serve(settings, team, host: str | None, port: int | None) -> int:  # type: ignore[no-untyped-def]
+async def _serve(settings: Settings, team: TeamConfig, host: str | None, port: int | None) -> int:
     from bot.runtime import start_bot
 
     bot = await start_bot(settings, team, SystemClock(), host=host, port=port)
@@ -134,7 +134,7 @@ async def _serve(settings, team, host: str | None, port: int | None) -> int:  # 
     return 0
 
 
-async def _socket(settings, team) -> int:  # type: ignore[no-untyped-def]
+async def _socket(settings: Settings, team: TeamConfig) -> int:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     from bot.runtime import build_bot
@@ -145,7 +145,8 @@ async def _socket(settings, team) -> int:  # type: ignore[no-untyped-def]
     await services.start()
     handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
     try:
-        await handler.start_async()
+        # slack_bolt leaves start_async unannotated.
+        await handler.start_async()  # type: ignore[no-untyped-call]
     finally:
         await services.stop()
     return 0

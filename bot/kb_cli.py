@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from bot.config import Settings
 from incident.clock import SystemClock
 from knowledge.ingest import read_sources
@@ -16,7 +18,7 @@ from storage.knowledge import SqlKnowledgeStore
 from storage.migrate import upgrade
 
 
-async def _service(settings: Settings) -> tuple[KnowledgeService, object]:
+async def _service(settings: Settings) -> tuple[KnowledgeService, AsyncEngine]:
     import asyncio
 
     await asyncio.to_thread(upgrade, settings.database)
@@ -35,7 +37,7 @@ async def kb_import(settings: Settings, path: Path, *, locale: str) -> int:
     try:
         report = await service.import_sources(read_sources(path))
     finally:
-        await engine.dispose()  # type: ignore[attr-defined]
+        await engine.dispose()
     for line in import_report_lines(report, locale):
         print(line)
     return 1 if report.rejected and not (report.added or report.changed or report.unchanged) else 0
@@ -47,7 +49,7 @@ async def kb_search(settings: Settings, query: str, *, limit: int, as_json: bool
         await service.load()
         hits = service.search(query, limit=limit)
     finally:
-        await engine.dispose()  # type: ignore[attr-defined]
+        await engine.dispose()
     if not as_json:
         for line in search_lines(query, hits, locale):
             print(line)

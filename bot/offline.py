@@ -27,7 +27,7 @@ async def export_incident(settings: Settings, team: TeamConfig, ref_text: str, *
         incident = await services.store.by_ref(ref)
         if incident is None:
             raise SystemExit(f"hikeshi: no incident {ref}")
-        services.postmortem.names = _no_names  # type: ignore[assignment]
+        services.postmortem.names = _no_names
         pm = await services.postmortem.build(incident)
         if fmt == "md":
             out.write_text(render_markdown(pm), encoding="utf-8")

@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from bot.config import ConfigError, TeamConfig
 from bot.scheduler import DeadlineScheduler
 from chat.directory import SlackDirectory
@@ -43,7 +45,7 @@ def _settings(team: TeamConfig) -> PostmortemSettings:
 def build_postmortems(
     *,
     team: TeamConfig,
-    engine_db: object,
+    engine_db: AsyncEngine,
     store: SqlIncidentStore,
     timers: DeadlineScheduler,
     gateway: SlackGateway,
@@ -53,7 +55,7 @@ def build_postmortems(
     severity_label: Callable[[str, str], str],
     escalation: Escalation,
 ) -> tuple[PostmortemService, SqlPostmortemStore, Coalescer[int]]:
-    postmortems = SqlPostmortemStore(engine_db)  # type: ignore[arg-type]
+    postmortems = SqlPostmortemStore(engine_db)
 
     async def names(ids: Sequence[str]) -> dict[str, str]:
         return {i: (await directory.user_name(i)) or i for i in ids}

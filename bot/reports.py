@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from incident.decisions import describe_impact
 from incident.impact import DEFAULT_SLA_TARGET
+from incident.model import TimelineEntry
 from postmortem.report import ReportIncident, build_month_report, month_bounds
 
 if TYPE_CHECKING:
@@ -16,12 +18,12 @@ if TYPE_CHECKING:
 async def month_report(services: Services, month: str, locale: str) -> bytes:
     start, end = month_bounds(month, services.team.tz)
     rows: list[ReportIncident] = []
-    for incident in await services.store.started_between(start, end):
+    for incident in await services.store.started_between(start=start, end=end):
         entries = await services.store.entries(incident.id)
         actions = await services.postmortems.actions(incident.id)
         level = services.scale.get(incident.severity)
 
-        def texts(kind: str, entries=entries) -> str:  # type: ignore[no-untyped-def]
+        def texts(kind: str, entries: Sequence[TimelineEntry] = entries) -> str:
             return "; ".join(e.text for e in entries if e.kind == kind and e.text)
 
         rows.append(

@@ -49,8 +49,8 @@ class DeadlineScheduler:
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
-    async def arm(self, key: str, kind: str, due_at: datetime, payload: dict[str, Any]) -> bool:
-        armed = await self._store.arm(key, kind, due_at, payload)
+    async def arm(self, key: str, *, kind: str, due_at: datetime, payload: dict[str, Any]) -> bool:
+        armed = await self._store.arm(key, kind=kind, due_at=due_at, payload=payload)
         if armed:
             self._wake_at(key, due_at)
         return armed

@@ -16,7 +16,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is not Slack.
-READY = web.AppKey("ready", Callable[[], Awaitable[bool]])
+READY: web.AppKey[Callable[[], Awaitable[bool]]] = web.AppKey("ready")
 
 
 def build_web_app(bolt: AsyncApp, ready: Callable[[], Awaitable[bool]]) -> web.Application:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from chat.errors import ChatError
@@ -42,7 +43,8 @@ class SlackDirectory:
         self._groups = _Cache(clock, ttl)
 
     async def _user(self, user_id: str) -> dict[str, Any] | None:
-        return await self._users.get(user_id, lambda: self._gateway.user_info(user_id))  # type: ignore[no-any-return]
+        user: dict[str, Any] | None = await self._users.get(user_id, lambda: self._gateway.user_info(user_id))
+        return user
 
     async def user_name(self, user_id: str) -> str | None:
         user = await self._user(user_id)
@@ -66,7 +68,7 @@ class SlackDirectory:
     async def groups_of(self, user_id: str, groups: Iterable[str]) -> frozenset[str]:
         member_of = set()
         for group in groups:
-            members = await self._groups.get(group, lambda g=group: self._members(g))
+            members = await self._groups.get(group, partial(self._members, group))
             if user_id in members:
                 member_of.add(group)
         return frozenset(member_of)

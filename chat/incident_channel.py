@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from chat import channel_names
@@ -122,7 +123,7 @@ class SlackIncidentChannel:
         locale = self._locale(incident)
         who = f"<@{incident.commander}>" if incident.commander else "<!here>"
         text = t(f"reminders.{kind}", locale, user=who, ref=str(incident.ref))
-        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+        blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
         if kind == "status_update":
             blocks.append(
                 {

@@ -195,9 +195,9 @@ class EscalationEngine:
             elif isinstance(action, Arm):
                 await self.timers.arm(
                     action.key,
-                    DEADLINE,
-                    action.due_at,
-                    {
+                    kind=DEADLINE,
+                    due_at=action.due_at,
+                    payload={
                         "incident_id": state.incident_id,
                         "kind": action.kind,
                         "step": action.step,

@@ -34,7 +34,7 @@ async def read_arguments(request: web.Request) -> dict[str, Any]:
         elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             form = await request.post()
             for key, value in form.items():
-                args[key] = value if isinstance(value, str) else value.file.read()
+                args[key] = value.file.read() if isinstance(value, web.FileField) else value
     return decode_json_arguments(args)
 
 

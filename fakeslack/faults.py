@@ -52,9 +52,3 @@ class FaultPlan:
     def delay_for(self, method: str) -> float:
         """How long to hold the answer to this call."""
         return self._delays.get(method, self._delays.get(ANY_METHOD, 0.0))
-
-    def clear(self) -> None:
-        """Forget every planned failure and delay, and end an outage."""
-        self._queues.clear()
-        self._delays.clear()
-        self.down = False

@@ -48,26 +48,6 @@ def static_select_value(value: str, text: str | None = None) -> dict[str, Any]:
     return {"type": "static_select", "selected_option": option}
 
 
-def users_select_value(user_id: str) -> dict[str, Any]:
-    """The state of a ``users_select``."""
-    return {"type": "users_select", "selected_user": user_id}
-
-
-def multi_users_select_value(user_ids: list[str]) -> dict[str, Any]:
-    """The state of a ``multi_users_select``."""
-    return {"type": "multi_users_select", "selected_users": list(user_ids)}
-
-
-def datepicker_value(date: str) -> dict[str, Any]:
-    """The state of a ``datepicker`` (``YYYY-MM-DD``)."""
-    return {"type": "datepicker", "selected_date": date}
-
-
-def timepicker_value(hhmm: str) -> dict[str, Any]:
-    """The state of a ``timepicker`` (``HH:MM``)."""
-    return {"type": "timepicker", "selected_time": hhmm}
-
-
 def state_values(values: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Normalise state values: a bare string leaf is shorthand for a plain text input."""
     return {

@@ -323,10 +323,6 @@ class FakeSlack:
         """Hold answers to ``method`` (``*`` for all) for ``seconds``; 0 removes the delay."""
         self.faults.set_delay(method, seconds)
 
-    def clear_faults(self) -> None:
-        """Drop planned failures and delays and end an outage."""
-        self.faults.clear()
-
     # -- HTTP --------------------------------------------------------------------------------
 
 

@@ -13,7 +13,8 @@ from handlers.context import CommandContext, reply
 from handlers.ports import Services
 from handlers.routes import handler_for
 from i18n import t
-from incident.commands import CommandError, Help, parse_command, usage_text
+from incident.command_types import CommandError, Help
+from incident.commands import parse_command, usage_text
 
 log = logging.getLogger(__name__)
 

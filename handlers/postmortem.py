@@ -36,6 +36,7 @@ async def action_add(services: Services, cmd: ActionAdd, ctx: CommandContext) ->
     if due is None:
         await reply(services, ctx, "postmortem.bad_due", due=cmd.due or "")
         return
+    assert services.postmortems is not None  # wired by build_services
     item = await services.postmortems.add_action(
         incident.id, horizon=cmd.horizon, text=cmd.text, owner=cmd.owner, due=due, created_by=ctx.user_id, at=now
     )
@@ -55,7 +56,8 @@ async def action_done(services: Services, cmd: ActionDone, ctx: CommandContext) 
     incident = await _incident_here(services, ctx)
     if incident is None:
         return
-    if not await services.postmortems.mark_done(incident.id, cmd.n):
+    assert services.postmortems is not None  # wired by build_services
+    if not await services.postmortems.mark_done(incident.id, n=cmd.n):
         await reply(services, ctx, "postmortem.no_action", n=str(cmd.n))
         return
     await reply(services, ctx, "postmortem.action_done", n=str(cmd.n))
@@ -67,6 +69,7 @@ async def postmortem(services: Services, cmd: Postmortem, ctx: CommandContext) -
     incident = await _incident_here(services, ctx)
     if incident is None:
         return
+    assert services.postmortem is not None  # wired by build_services
     drafted = await services.postmortem.draft(incident.id)
     if drafted is None:
         await reply(services, ctx, "postmortem.not_resolved")

@@ -20,7 +20,7 @@ class CommandError:
 
 
 def _lang() -> str | None:
-    return field(default=None, kw_only=True)  # type: ignore[no-any-return]
+    return field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal, cast
 
 from incident.command_types import (
     ROLES,
@@ -116,7 +118,7 @@ STATUSES: dict[str, Status] = {
     "解決済み": Status.RESOLVED,
 }
 
-HORIZONS = {
+HORIZONS: dict[str, Literal["short", "medium", "long"]] = {
     "short": "short",
     "medium": "medium",
     "long": "long",
@@ -160,6 +162,10 @@ class _Words:
 
     def rest(self, start: int = 0) -> str:
         return " ".join(self.words[start:]).strip()
+
+
+# Each subcommand's parser: the split words, the team's severity scale and the --lang flag in.
+_Parser = Callable[[_Words, SeverityScale, str | None], IncidentCommand | CommandError]
 
 
 def _split(text: str) -> _Words | CommandError:
@@ -241,7 +247,7 @@ def _declare(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentComma
     )
 
 
-def _free_text(cls: type, key: str, *, required: bool) -> object:
+def _free_text(cls: Callable[..., IncidentCommand], key: str, *, required: bool) -> _Parser:
     def parse(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentCommand | CommandError:
         text = w.rest(1)
         if required and not text:
@@ -251,7 +257,7 @@ def _free_text(cls: type, key: str, *, required: bool) -> object:
     return parse
 
 
-def _no_args(cls: type) -> object:
+def _no_args(cls: Callable[..., IncidentCommand]) -> _Parser:
     def parse(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentCommand | CommandError:
         return cls(lang=lang)
 
@@ -323,10 +329,10 @@ def _impact(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentComman
     if not values:
         return CommandError("commands.impact_usage", {})
     return ImpactCmd(
-        users=values.get("users"),  # type: ignore[arg-type]
-        tps=values.get("tps"),  # type: ignore[arg-type]
-        revenue_per_txn=values.get("revenue_per_txn"),  # type: ignore[arg-type]
-        services=values.get("services", ()),  # type: ignore[arg-type]
+        users=cast(int | None, values.get("users")),
+        tps=cast(float | None, values.get("tps")),
+        revenue_per_txn=cast(float | None, values.get("revenue_per_txn")),
+        services=cast(tuple[str, ...], values.get("services", ())),
         lang=lang,
     )
 
@@ -359,7 +365,7 @@ def _event(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentCommand
     return Event(when=when, kind=kind or "note", text=text, lang=lang)
 
 
-def _shorthand(kind: str) -> object:
+def _shorthand(kind: str) -> _Parser:
     def parse(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentCommand | CommandError:
         text = w.rest(1)
         if not text and kind != "mitigation":
@@ -400,7 +406,7 @@ def _action(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentComman
     text = " ".join(words).strip()
     if not text:
         return CommandError("commands.needs_text", {})
-    return ActionAdd(HORIZONS[_fold(w.words[2])], text, owner, due, lang=lang)  # type: ignore[arg-type]
+    return ActionAdd(HORIZONS[_fold(w.words[2])], text, owner, due, lang=lang)
 
 
 def _report(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentCommand | CommandError:
@@ -411,7 +417,7 @@ def _report(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentComman
     return Report(None, lang=lang)
 
 
-_PARSERS = {
+_PARSERS: dict[str, _Parser] = {
     "help": _no_args(Help),
     "declare": _declare,
     "resolve": _free_text(Resolve, "", required=False),

@@ -112,7 +112,7 @@ class IncidentChannel(Protocol):
 class Timers(Protocol):
     """Durable deadlines: armed once per key, fired at most once, surviving restarts."""
 
-    async def arm(self, key: str, kind: str, due_at: datetime, payload: dict[str, object]) -> bool:
+    async def arm(self, key: str, *, kind: str, due_at: datetime, payload: dict[str, object]) -> bool:
         """Arm a deadline; False when the key exists already (armed, fired or cancelled)."""
         ...
 

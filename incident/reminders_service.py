@@ -42,7 +42,9 @@ class ReminderService:
             await self.timers.cancel_prefix(nudges.prefix(incident.id, "status_update"))
         await self.timers.cancel_prefix(nudges.prefix(incident.id, "inactive"))
         for nudge in nudges.planned(incident, self.scale, last_activity):
-            await self.timers.arm(nudge.key(incident.id), NUDGE, nudge.due_at, nudge.payload(incident.id))
+            await self.timers.arm(
+                nudge.key(incident.id), kind=NUDGE, due_at=nudge.due_at, payload=nudge.payload(incident.id)
+            )
 
     @staticmethod
     def _now(payload: dict[str, object]) -> datetime:
@@ -61,7 +63,9 @@ class ReminderService:
         await self.channel.nudge(incident, kind)
         following = nudges.repeat(kind, basis, self._now(payload), incident, self.scale)
         if following is not None:
-            await self.timers.arm(following.key(incident.id), NUDGE, following.due_at, following.payload(incident.id))
+            await self.timers.arm(
+                following.key(incident.id), kind=NUDGE, due_at=following.due_at, payload=following.payload(incident.id)
+            )
 
     async def _last_activity(self, incident_id: int, default: datetime) -> datetime:
         entries = await self.store.entries(incident_id)

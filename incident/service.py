@@ -7,6 +7,7 @@ record exists and the caller is told what could not be done in Slack.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -122,9 +123,9 @@ class IncidentService:
             log.warning("channel for %s not created: %s", incident.ref, exc.code)
             await self.timers.arm(
                 f"channel:{incident.id}",
-                CHANNEL_RETRY,
-                now + CHANNEL_RETRY_AFTER,
-                {"incident_id": incident.id},
+                kind=CHANNEL_RETRY,
+                due_at=now + CHANNEL_RETRY_AFTER,
+                payload={"incident_id": incident.id},
             )
             return Outcome(
                 "core.declared_without_channel",
@@ -234,8 +235,8 @@ class IncidentService:
     async def invite(self, incident: Incident, users: list[str]) -> None:
         await self._tell(self.channel.invite(incident, users))
 
-    async def _tell(self, effect: object) -> None:
+    async def _tell(self, effect: Awaitable[None]) -> None:
         try:
-            await effect  # type: ignore[misc]
+            await effect
         except ChannelError as exc:
             log.warning("chat side effect failed: %s", exc.code)

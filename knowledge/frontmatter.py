@@ -81,7 +81,7 @@ def parse_markdown(text: str) -> MarkdownDocument:
         meta = {}
     if not isinstance(meta, Mapping):
         raise FrontMatterError(2, "front matter must be a mapping of keys to values")
-    key_lines = {}
+    key_lines: dict[str, int] = {}
     for number, line in enumerate(lines[1:end], start=2):
         match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
         if match:

@@ -38,12 +38,12 @@ class TextIndex:
 
     def __init__(self, entries: Sequence[KbEntry]) -> None:
         self.entries = list(entries)
-        docs: list[Counter[str]] = []
+        docs: list[dict[str, float]] = []
         for entry in self.entries:
-            counts: Counter[str] = Counter()
-            for text, weight in entry.searchable():
+            counts: dict[str, float] = {}
+            for text, field_weight in entry.searchable():
                 for token in tokens(text):
-                    counts[token] += weight
+                    counts[token] = counts.get(token, 0.0) + field_weight
             docs.append(counts)
         n = max(1, len(docs))
         lengths = np.array([sum(c.values()) for c in docs] or [0.0], dtype=np.float32)

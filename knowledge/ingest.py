@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,7 @@ def from_template_yaml(path: str, text: str, *, default_id: str) -> list[Source]
         key_lines = _key_lines(node)
         fields = fields_from_template(document, default_id if len(documents) == 1 else f"{default_id}-{number}")
         fields.setdefault("provenance", {"file": Path(path).name, "line": line})
-        sources.append(_validated(path, line, fields, lambda key, kl=key_lines, at=line: kl.get(key, at)))
+        sources.append(_validated(path, line, fields, partial(_line_of, key_lines, line)))
     return sources
 
 
@@ -138,7 +139,7 @@ def from_json_lines(path: str, text: str) -> list[Source]:
             sources.append(Source(path, number, error="a line must hold a JSON object"))
             continue
         fields = fields_from_postmortem(record) if is_postmortem_record(record) else dict(record)
-        sources.append(_validated(path, number, fields, lambda _key, at=number: at))
+        sources.append(_validated(path, number, fields, partial(_line_of, {}, number)))
     return sources
 
 
@@ -184,6 +185,10 @@ def _validated(path: str, line: int, fields: Mapping[str, Any], line_of: Callabl
         reason = str(exc)
         key = reason.split(" ", 1)[0] if " must " in reason else reason.removeprefix("missing ")
         return Source(path, line_of(key) if key in fields else line, error=reason)
+
+
+def _line_of(key_lines: Mapping[str, int], default: int, key: str) -> int:
+    return key_lines.get(key, default)
 
 
 def _key_lines(node: yaml.Node | None) -> dict[str, int]:

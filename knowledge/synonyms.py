@@ -461,8 +461,3 @@ def concept_spans(normalized: str) -> list[tuple[int, int, tuple[str, ...]]]:
     for match in other_re.finditer(normalized):
         spans.append((match.start(), match.end(), by_term[match.group(0)]))
     return spans
-
-
-def concepts_in(normalized: str) -> list[str]:
-    """Concepts mentioned in already-normalized text (NFKC, lower case)."""
-    return [concept for _, _, concepts in concept_spans(normalized) for concept in concepts]

@@ -85,5 +85,5 @@ async def send(
         {"Content-Type": "application/json"},
         policy=policy,
         name="pagerduty",
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )

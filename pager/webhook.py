@@ -115,4 +115,4 @@ async def send(
         }
 
     kwargs = {"sleep": sleep} if sleep else {}
-    return await post_with_retries(session, target.url, body, headers, policy=policy, name="webhook", **kwargs)  # type: ignore[arg-type]
+    return await post_with_retries(session, target.url, body, headers, policy=policy, name="webhook", **kwargs)

@@ -48,7 +48,7 @@ def display_width(text: str) -> int:
 def safe_text(value: str) -> str:
     """Text Excel can hold: control characters the format forbids removed, line breaks as Excel's
     own (LF; a bare CR would be turned into one by any XML reader anyway), cut at Excel's cell limit."""
-    cleaned = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     return cleaned if len(cleaned) <= EXCEL_MAX_TEXT else cleaned[: EXCEL_MAX_TEXT - 1] + "…"
 
 

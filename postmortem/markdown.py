@@ -143,10 +143,10 @@ def _root_cause_and_actions(pm: PostmortemInput, L: Labels) -> list[str]:
     out += [f"## {L('postmortem.section.actions')}", ""]
     for horizon in HORIZONS:
         out.append(f"### {L.horizon(horizon)}")
-        items = rca.actions.get(horizon, [])
-        if not items:
+        actions = rca.actions.get(horizon, [])
+        if not actions:
             out.append(f"- [ ] {to_fill}")
-        for a in items:
+        for a in actions:
             owner = f" — {_inline(pm.name(a.owner))}" if a.owner else ""
             box = "x" if a.done else " "
             out.append(f"- [{box}] {a.n}. {_inline(a.text)}{owner} ({L('postmortem.due')} {a.due.isoformat()})")

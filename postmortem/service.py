@@ -89,17 +89,17 @@ class PostmortemService:
         review_due = self.review_due(resolved)
         await self.timers.arm(
             f"review:{incident.id}:{int(resolved.timestamp())}",
-            REVIEW,
-            review_due - timedelta(days=1) if review_due - timedelta(days=1) > resolved else review_due,
-            {"incident_id": incident.id, "kind": "review", "due": review_due.isoformat()},
+            kind=REVIEW,
+            due_at=review_due - timedelta(days=1) if review_due - timedelta(days=1) > resolved else review_due,
+            payload={"incident_id": incident.id, "kind": "review", "due": review_due.isoformat()},
         )
         if self.settings.customer_report_within:
             due = resolved + self.settings.customer_report_within
             await self.timers.arm(
                 f"customer:{incident.id}:{int(resolved.timestamp())}",
-                REVIEW,
-                due - timedelta(hours=2),
-                {"incident_id": incident.id, "kind": "customer", "due": due.isoformat()},
+                kind=REVIEW,
+                due_at=due - timedelta(hours=2),
+                payload={"incident_id": incident.id, "kind": "customer", "due": due.isoformat()},
             )
 
     def review_due(self, resolved: datetime) -> datetime:
@@ -167,16 +167,12 @@ class PostmortemService:
         pm = await self.build(incident)
         markdown = render_markdown(pm)
         version = await self.postmortems.add_version(incident.id, markdown, pm.generated_at)
-        pm = PostmortemInput(**{**_fields(pm), "version": version})
+        pm = replace(pm, version=version)
         markdown = render_markdown(pm)
         # openpyxl is CPU-bound: a 10k-row export would stall every other ack for ~0.6 s.
         workbook = await asyncio.to_thread(build_workbook, pm)
         await self.publisher.publish(incident, pm, markdown, workbook)
         return Drafted(version, markdown, workbook)
-
-
-def _fields(pm: PostmortemInput) -> dict[str, object]:
-    return {name: getattr(pm, name) for name in pm.__dataclass_fields__}
 
 
 def _severities(entries: Sequence[object]) -> set[str]:
@@ -191,5 +187,5 @@ def _feedback(entries: Sequence[object], entry_id: str) -> str | None:
     verdict = None
     for e in entries:
         if getattr(e, "kind", "") == "kb_feedback" and getattr(e, "data", {}).get("entry_id") == entry_id:
-            verdict = str(e.data.get("feedback"))  # type: ignore[attr-defined]
+            verdict = str(getattr(e, "data", {}).get("feedback"))
     return verdict

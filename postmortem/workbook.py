@@ -19,7 +19,6 @@ from postmortem.labels import Labels
 from postmortem.model import PostmortemInput
 from postmortem.root_cause import SECTIONS, prefill
 
-SHEETS: tuple[str, ...] = ("Summary", "Timeline", "Impact", "Escalations", "Root cause", "Actions")
 KNOWLEDGE_SHEET = "Knowledge"
 
 

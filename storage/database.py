@@ -7,9 +7,9 @@ async driver for itself and the sync twin for Alembic, so both are derived here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event
+from sqlalchemy import CursorResult, Result, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -78,3 +78,9 @@ def create_engine(db: DatabaseUrl) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an INSERT/UPDATE/DELETE touched: ``AsyncSession.execute`` is typed as returning a plain
+    ``Result``, but for DML it is a ``CursorResult``, which carries the count."""
+    return cast(CursorResult[Any], result).rowcount

@@ -8,11 +8,12 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from escalation.planner import EscalationState
 from escalation.ports import PageRecord, StaleEscalation
 from escalation.roster import Override
-from storage.database import session_factory
+from storage.database import rowcount, session_factory
 from storage.escalation_tables import EscalationRow, OverrideRow, PageRow
 
 
@@ -33,16 +34,16 @@ class SqlEscalationStore:
                     incident_id=state.incident_id, state=state.to_dict(), version=1
                 )
                 result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["incident_id"]))
-                if not result.rowcount:  # type: ignore[attr-defined]
+                if not rowcount(result):
                     raise StaleEscalation(str(state.incident_id))
                 return 1
             result = await session.execute(
                 update(EscalationRow)
-                .where(EscalationRow.incident_id == state.incident_id)  # type: ignore[arg-type]
-                .where(EscalationRow.version == version)  # type: ignore[arg-type]
+                .where(col(EscalationRow.incident_id) == state.incident_id)
+                .where(col(EscalationRow.version) == version)
                 .values(state=state.to_dict(), version=version + 1)
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if rowcount(result) != 1:
                 raise StaleEscalation(str(state.incident_id))
             return version + 1
 
@@ -60,18 +61,18 @@ class SqlEscalationStore:
         )
         async with self._sessions() as session, session.begin():
             result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(rowcount(result))
 
     async def set_messages(self, key: str, messages: list[dict[str, str]]) -> None:
         async with self._sessions() as session, session.begin():
-            await session.execute(update(PageRow).where(PageRow.key == key).values(messages=messages))  # type: ignore[arg-type]
+            await session.execute(update(PageRow).where(col(PageRow.key) == key).values(messages=messages))
 
     async def mark_acked(self, incident_id: int, user_id: str, at: datetime) -> None:
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(PageRow)
-                .where(PageRow.incident_id == incident_id)  # type: ignore[arg-type]
-                .where(PageRow.acked_by.is_(None))  # type: ignore[union-attr]
+                .where(col(PageRow.incident_id) == incident_id)
+                .where(col(PageRow.acked_by).is_(None))
                 .values(acked_by=user_id, acked_at=at)
             )
 
@@ -79,7 +80,7 @@ class SqlEscalationStore:
         async with self._sessions() as session:
             rows = (
                 await session.execute(
-                    select(PageRow).where(PageRow.incident_id == incident_id).order_by(PageRow.paged_at)  # type: ignore[arg-type]
+                    select(PageRow).where(col(PageRow.incident_id) == incident_id).order_by(col(PageRow.paged_at))
                 )
             ).scalars()
             return [
@@ -103,7 +104,7 @@ class SqlEscalationStore:
         async with self._sessions() as session:
             rows = (
                 await session.execute(
-                    select(OverrideRow).where(OverrideRow.ends_at > at).order_by(OverrideRow.id.desc())  # type: ignore[arg-type, union-attr]
+                    select(OverrideRow).where(col(OverrideRow.ends_at) > at).order_by(col(OverrideRow.id).desc())
                 )
             ).scalars()
             return [Override(r.level, r.user_id, r.starts_at, r.ends_at, r.created_by) for r in rows]

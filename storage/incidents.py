@@ -8,13 +8,17 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
 from incident.model import EntrySource, Impact, Incident, IncidentRef, Status, TimelineEntry
 from incident.ports import NewEntry, NewIncident, StaleIncident
-from storage.database import session_factory
+from storage.database import rowcount, session_factory
 from storage.tables import IncidentCounter, IncidentRow, ProcessedRequest, TimelineEntryRow
 
 
@@ -22,7 +26,6 @@ class SqlIncidentStore:
     """Implements ``incident.ports.IncidentStore``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
         self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
         self._dialect = engine.dialect.name
         # SQLite has one writer at a time and cannot upgrade a read lock to a write lock
@@ -38,7 +41,7 @@ class SqlIncidentStore:
         async with self._write_lock, self._sessions() as session, session.begin():
             yield session
 
-    def _insert(self, table: type) -> object:
+    def _insert(self, table: type) -> PgInsert | SqliteInsert:
         return pg_insert(table) if self._dialect == "postgresql" else sqlite_insert(table)
 
     async def claim(self, key: str, now: datetime) -> bool:
@@ -46,9 +49,9 @@ class SqlIncidentStore:
             return await self._claim(session, key, now)
 
     async def _claim(self, session: AsyncSession, key: str, now: datetime) -> bool:
-        stmt = self._insert(ProcessedRequest).values(key=key, seen_at=now)  # type: ignore[attr-defined]
+        stmt = self._insert(ProcessedRequest).values(key=key, seen_at=now)
         result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(rowcount(result))
 
     async def declare(self, new: NewIncident, first_entry: NewEntry, *, idempotency_key: str | None) -> Incident | None:
         async with self._write() as session:
@@ -77,25 +80,25 @@ class SqlIncidentStore:
         return _incident(row)
 
     async def _next_number(self, session: AsyncSession, year: int) -> int:
-        insert = self._insert(IncidentCounter).values(year=year, last_number=1)  # type: ignore[attr-defined]
+        insert = self._insert(IncidentCounter).values(year=year, last_number=1)
         stmt = insert.on_conflict_do_update(
             index_elements=["year"],
-            set_={"last_number": IncidentCounter.last_number + 1},  # type: ignore[operator]
-        ).returning(IncidentCounter.last_number)
+            set_={"last_number": col(IncidentCounter.last_number) + 1},
+        ).returning(col(IncidentCounter.last_number))
         return int((await session.execute(stmt)).scalar_one())
 
     async def get(self, incident_id: int) -> Incident | None:
-        return await self._one(IncidentRow.id == incident_id)
+        return await self._one(col(IncidentRow.id) == incident_id)
 
     async def by_channel(self, channel_id: str) -> Incident | None:
-        return await self._one(IncidentRow.channel_id == channel_id)
+        return await self._one(col(IncidentRow.channel_id) == channel_id)
 
     async def by_ref(self, ref: IncidentRef) -> Incident | None:
-        return await self._one((IncidentRow.year == ref.year) & (IncidentRow.number == ref.number))
+        return await self._one((col(IncidentRow.year) == ref.year) & (col(IncidentRow.number) == ref.number))
 
-    async def _one(self, condition: object) -> Incident | None:
+    async def _one(self, condition: ColumnElement[bool]) -> Incident | None:
         async with self._sessions() as session:
-            row = (await session.execute(select(IncidentRow).where(condition))).scalar_one_or_none()  # type: ignore[arg-type]
+            row = (await session.execute(select(IncidentRow).where(condition))).scalar_one_or_none()
         return _incident(row) if row else None
 
     async def list_open(self) -> list[Incident]:
@@ -104,20 +107,20 @@ class SqlIncidentStore:
             rows = (
                 await session.execute(
                     select(IncidentRow)
-                    .where(IncidentRow.status.in_(open_statuses))  # type: ignore[attr-defined]
-                    .order_by(IncidentRow.declared_at)  # type: ignore[arg-type]
+                    .where(col(IncidentRow.status).in_(open_statuses))
+                    .order_by(col(IncidentRow.declared_at))
                 )
             ).scalars()
             return [_incident(r) for r in rows]
 
-    async def started_between(self, start: datetime, end: datetime) -> list[Incident]:
+    async def started_between(self, *, start: datetime, end: datetime) -> list[Incident]:
         async with self._sessions() as session:
             rows = (
                 await session.execute(
                     select(IncidentRow)
-                    .where(IncidentRow.started_at >= start)  # type: ignore[arg-type]
-                    .where(IncidentRow.started_at < end)  # type: ignore[arg-type]
-                    .order_by(IncidentRow.started_at)  # type: ignore[arg-type]
+                    .where(col(IncidentRow.started_at) >= start)
+                    .where(col(IncidentRow.started_at) < end)
+                    .order_by(col(IncidentRow.started_at))
                 )
             ).scalars()
             return [_incident(r) for r in rows]
@@ -127,11 +130,11 @@ class SqlIncidentStore:
         async with self._write() as session:
             result = await session.execute(
                 update(IncidentRow)
-                .where(IncidentRow.id == incident.id)  # type: ignore[arg-type]
-                .where(IncidentRow.version == incident.version)  # type: ignore[arg-type]
+                .where(col(IncidentRow.id) == incident.id)
+                .where(col(IncidentRow.version) == incident.version)
                 .values(**values, version=incident.version + 1)
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if rowcount(result) != 1:
                 raise StaleIncident(str(incident.ref))
             if entries:
                 await self._append(session, incident.id, entries)
@@ -148,13 +151,11 @@ class SqlIncidentStore:
     ) -> list[TimelineEntryRow]:
         # Locking the incident row serialises writers of one incident's sequence numbers
         # (PostgreSQL; SQLite is already serialised by the write lock).
-        await session.execute(
-            select(IncidentRow.id).where(IncidentRow.id == incident_id).with_for_update()  # type: ignore[arg-type]
-        )
+        await session.execute(select(col(IncidentRow.id)).where(col(IncidentRow.id) == incident_id).with_for_update())
         last = (
             await session.execute(
-                select(func.coalesce(func.max(TimelineEntryRow.seq), 0)).where(
-                    TimelineEntryRow.incident_id == incident_id  # type: ignore[arg-type]
+                select(func.coalesce(func.max(col(TimelineEntryRow.seq)), 0)).where(
+                    col(TimelineEntryRow.incident_id) == incident_id
                 )
             )
         ).scalar_one()
@@ -164,10 +165,10 @@ class SqlIncidentStore:
         return rows
 
     async def entries(self, incident_id: int, *, include_deleted: bool = False) -> list[TimelineEntry]:
-        stmt = select(TimelineEntryRow).where(TimelineEntryRow.incident_id == incident_id)  # type: ignore[arg-type]
+        stmt = select(TimelineEntryRow).where(col(TimelineEntryRow.incident_id) == incident_id)
         if not include_deleted:
-            stmt = stmt.where(TimelineEntryRow.deleted.is_(False))  # type: ignore[attr-defined]
-        stmt = stmt.order_by(TimelineEntryRow.occurred_at, TimelineEntryRow.seq)  # type: ignore[arg-type]
+            stmt = stmt.where(col(TimelineEntryRow.deleted).is_(False))
+        stmt = stmt.order_by(col(TimelineEntryRow.occurred_at), col(TimelineEntryRow.seq))
         async with self._sessions() as session:
             return [_entry(r) for r in (await session.execute(stmt)).scalars()]
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from knowledge.entry import KbEntry
 from storage.database import session_factory
@@ -19,7 +20,7 @@ class SqlKnowledgeStore:
 
     async def all(self) -> list[KbEntry]:
         async with self._sessions() as session:
-            rows = (await session.execute(select(KbEntryRow).order_by(KbEntryRow.id))).scalars()  # type: ignore[arg-type]
+            rows = (await session.execute(select(KbEntryRow).order_by(col(KbEntryRow.id)))).scalars()
             entries = []
             for row in rows:
                 entry = KbEntry.from_dict(row.data)
@@ -53,7 +54,7 @@ class SqlKnowledgeStore:
 
     async def set_success_rate(self, entry_id: str, rate: float) -> None:
         async with self._sessions() as session, session.begin():
-            await session.execute(update(KbEntryRow).where(KbEntryRow.id == entry_id).values(success_rate=rate))  # type: ignore[arg-type]
+            await session.execute(update(KbEntryRow).where(col(KbEntryRow.id) == entry_id).values(success_rate=rate))
 
     async def success_rate(self, entry_id: str) -> float | None:
         async with self._sessions() as session:

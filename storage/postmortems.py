@@ -7,9 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from postmortem.model import ActionItem
-from storage.database import session_factory
+from storage.database import rowcount, session_factory
 from storage.postmortem_tables import ActionItemRow, PostmortemVersionRow
 
 
@@ -25,9 +26,9 @@ class SqlPostmortemStore:
                 async with self._sessions() as session, session.begin():
                     last = (
                         await session.execute(
-                            select(func.coalesce(func.max(ActionItemRow.n), 0)).where(
-                                ActionItemRow.incident_id == incident_id
-                            )  # type: ignore[arg-type]
+                            select(func.coalesce(func.max(col(ActionItemRow.n)), 0)).where(
+                                col(ActionItemRow.incident_id) == incident_id
+                            )
                         )
                     ).scalar_one()
                     row = ActionItemRow(
@@ -46,21 +47,23 @@ class SqlPostmortemStore:
                 continue  # another action took the number; draw again
         raise RuntimeError("could not number the action")
 
-    async def mark_done(self, incident_id: int, n: int) -> bool:
+    async def mark_done(self, incident_id: int, *, n: int) -> bool:
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 update(ActionItemRow)
-                .where(ActionItemRow.incident_id == incident_id)
-                .where(ActionItemRow.n == n)
-                .values(done=True)  # type: ignore[arg-type]
+                .where(col(ActionItemRow.incident_id) == incident_id)
+                .where(col(ActionItemRow.n) == n)
+                .values(done=True)
             )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(rowcount(result))
 
     async def actions(self, incident_id: int) -> list[ActionItem]:
         async with self._sessions() as session:
             rows = (
                 await session.execute(
-                    select(ActionItemRow).where(ActionItemRow.incident_id == incident_id).order_by(ActionItemRow.n)  # type: ignore[arg-type]
+                    select(ActionItemRow)
+                    .where(col(ActionItemRow.incident_id) == incident_id)
+                    .order_by(col(ActionItemRow.n))
                 )
             ).scalars()
             return [ActionItem(r.n, r.horizon, r.text, r.owner, r.due, r.done) for r in rows]
@@ -71,9 +74,9 @@ class SqlPostmortemStore:
                 async with self._sessions() as session, session.begin():
                     last = (
                         await session.execute(
-                            select(func.coalesce(func.max(PostmortemVersionRow.version), 0)).where(
-                                PostmortemVersionRow.incident_id == incident_id
-                            )  # type: ignore[arg-type]
+                            select(func.coalesce(func.max(col(PostmortemVersionRow.version)), 0)).where(
+                                col(PostmortemVersionRow.incident_id) == incident_id
+                            )
                         )
                     ).scalar_one()
                     version = int(last) + 1
@@ -92,8 +95,8 @@ class SqlPostmortemStore:
             rows = (
                 await session.execute(
                     select(PostmortemVersionRow)
-                    .where(PostmortemVersionRow.incident_id == incident_id)
-                    .order_by(PostmortemVersionRow.version)  # type: ignore[arg-type]
+                    .where(col(PostmortemVersionRow.incident_id) == incident_id)
+                    .order_by(col(PostmortemVersionRow.version))
                 )
             ).scalars()
             return [(r.version, r.markdown) for r in rows]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from storage.database import session_factory
 from storage.tables import TimelineEntryRow
@@ -22,11 +23,11 @@ class SqlTimelineStore:
             return (
                 (
                     await session.execute(
-                        select(TimelineEntryRow.id)
-                        .where(TimelineEntryRow.incident_id == incident_id)  # type: ignore[arg-type]
-                        .where(TimelineEntryRow.message_ts == message_ts)  # type: ignore[arg-type]
-                        .where(TimelineEntryRow.source == source)  # type: ignore[arg-type]
-                        .where(TimelineEntryRow.deleted.is_(False))  # type: ignore[attr-defined]
+                        select(col(TimelineEntryRow.id))
+                        .where(col(TimelineEntryRow.incident_id) == incident_id)
+                        .where(col(TimelineEntryRow.message_ts) == message_ts)
+                        .where(col(TimelineEntryRow.source) == source)
+                        .where(col(TimelineEntryRow.deleted).is_(False))
                     )
                 )
                 .scalars()
@@ -55,14 +56,16 @@ class SqlTimelineStore:
                 values["deleted"] = True
             else:
                 values["text"] = new_text
-            await session.execute(update(TimelineEntryRow).where(TimelineEntryRow.id == entry_id).values(**values))  # type: ignore[arg-type]
+            await session.execute(update(TimelineEntryRow).where(col(TimelineEntryRow.id) == entry_id).values(**values))
         return True
 
     async def amendments(self, incident_id: int) -> list[Amendment]:
         async with self._sessions() as session:
             rows = (
                 await session.execute(
-                    select(AmendmentRow).where(AmendmentRow.incident_id == incident_id).order_by(AmendmentRow.id)  # type: ignore[arg-type]
+                    select(AmendmentRow)
+                    .where(col(AmendmentRow.incident_id) == incident_id)
+                    .order_by(col(AmendmentRow.id))
                 )
             ).scalars()
             return [

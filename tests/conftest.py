@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.database import DatabaseUrl, normalize_database_url
 from storage.database import create_engine as create_async_engine_for
@@ -74,7 +75,7 @@ def db_url(database: str) -> DatabaseUrl:
 
 
 @pytest.fixture
-async def engine(db_url: DatabaseUrl) -> AsyncIterator[object]:
+async def engine(db_url: DatabaseUrl) -> AsyncIterator[AsyncEngine]:
     eng = create_async_engine_for(db_url)
     yield eng
     await eng.dispose()

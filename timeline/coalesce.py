@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Generic, TypeVar
 
 from incident.clock import Clock
@@ -67,7 +68,7 @@ class Coalescer(Generic[K]):
             return  # the running task re-checks the dirty set before it ends
         task = asyncio.get_running_loop().create_task(self._run(key), name=f"coalesce:{key}")
         self._tasks[key] = task
-        task.add_done_callback(lambda done, k=key: self._finished(k, done))
+        task.add_done_callback(partial(self._finished, key))
 
     async def drain(self) -> None:
         """Flush everything pending now, letting a flush already under way finish."""

@@ -7,7 +7,6 @@ kinds are written by the bot. Labels live in the catalog as ``timeline.kind.<kin
 from __future__ import annotations
 
 from i18n import catalog
-from incident.model import AUTOMATIC_KINDS, USER_KINDS
 
 EMOJI: dict[str, str] = {
     "started": ":boom:",
@@ -54,9 +53,6 @@ SHORTCUT_KINDS: tuple[str, ...] = (
 )
 
 
-def is_known(kind: str) -> bool:
-    """Whether ``kind`` is one the timeline knows, user-written or automatic."""
-    return kind in USER_KINDS or kind in AUTOMATIC_KINDS
 
 
 def label(kind: str, locale: str | None) -> str:

@@ -16,8 +16,8 @@ async def _run(argv: list[str]) -> int:
 
 
 async def test_import_is_idempotent_and_search_prints_json(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kb.db'}")
     assert await _run(["kb", "import", "starter"]) == 0
     first = capsys.readouterr().out
@@ -31,8 +31,8 @@ async def test_import_is_idempotent_and_search_prints_json(
 
 
 async def test_the_corpus_imports_as_it_is(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, shared_dir: Path
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], shared_dir: Path
+) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kb.db'}")
     assert await _run(["kb", "import", str(shared_dir / "data" / "postmortems" / "postmortems.jsonl")]) == 0
     assert capsys.readouterr().out.startswith("Import: 190 added,")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.cli import main
@@ -19,7 +20,7 @@ def _code() -> str:
     )
 
 
-def test_the_manifest_is_yaml_with_every_command_the_code_listens_to(capsys) -> None:
+def test_the_manifest_is_yaml_with_every_command_the_code_listens_to(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["manifest"]) == 0
     data = yaml.safe_load(capsys.readouterr().out)
     commands = {c["command"] for c in data["features"]["slash_commands"]}

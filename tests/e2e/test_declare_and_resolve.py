@@ -23,7 +23,7 @@ async def declare(stack: LocalStack, text: str, **kwargs: object) -> str:
     await stack.settle()
     created = [c["id"] for c in stack.fake.channels() if c["id"] not in before and c["id"].startswith("C")]
     assert len(created) == 1, stack.fake.calls_to("conversations.create")
-    return created[0]
+    return str(created[0])
 
 
 async def test_declare_acks_fast_and_sets_up_a_channel(stack: LocalStack) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -12,15 +13,16 @@ from fakeslack.interactions import static_select_value
 from incident.model import Status
 
 
-async def open_form(stack: LocalStack) -> dict:
+async def open_form(stack: LocalStack) -> dict[str, Any]:
     await stack.command("declare")
     await stack.settle()
-    return stack.fake.last("views.open").args["view"]
+    view: dict[str, Any] = stack.fake.last("views.open").args["view"]
+    return view
 
 
 def submission(
     stack: LocalStack, title: str, severity: str = "high", started: str = "", user_id: str = "U0ALICE"
-) -> dict:
+) -> dict[str, Any]:
     return stack.sender.view_submission(
         callback_id="declare_incident",
         user_id=user_id,

@@ -40,7 +40,7 @@ def paged(stack: LocalStack) -> list[str]:
 
 def dm_user(stack: LocalStack, dm: str) -> str:
     return next(
-        c.args["users"]
+        str(c.args["users"])
         for c in stack.fake.calls_to("conversations.open")
         if c.response and c.response["channel"]["id"] == dm
     )
@@ -75,6 +75,7 @@ async def test_an_ack_at_10_minutes_stops_level2_and_handling_pulls_it_in_at_70(
     await stack.advance(timedelta(minutes=10))
     dm = paged(stack)[0]
     page = next(m for m in stack.fake.messages(dm) if "You are paged" in m.text)
+    assert page.blocks is not None
     click = stack.sender.block_actions(
         "page_ack", page.blocks[2]["elements"][0]["value"], user_id="U0BOB", channel_id=dm, message_ts=page.ts
     )
@@ -104,6 +105,7 @@ async def test_duplicate_and_racing_acks_record_one_ack(stack: LocalStack) -> No
     channel = await declare(stack, "Checkout down --sev critical")
     dm = paged(stack)[0]
     page = next(m for m in stack.fake.messages(dm) if "You are paged" in m.text)
+    assert page.blocks is not None
     click = stack.sender.block_actions(
         "page_ack", page.blocks[2]["elements"][0]["value"], user_id="U0BOB", channel_id=dm, message_ts=page.ts
     )
@@ -133,6 +135,7 @@ async def test_escalate_now_pages_the_next_level_at_once(stack: LocalStack) -> N
     await declare(stack, "Checkout down --sev critical")
     dm = paged(stack)[0]
     page = next(m for m in stack.fake.messages(dm) if "You are paged" in m.text)
+    assert page.blocks is not None
     click = stack.sender.block_actions(
         "page_escalate", page.blocks[2]["elements"][1]["value"], user_id="U0BOB", channel_id=dm, message_ts=page.ts
     )

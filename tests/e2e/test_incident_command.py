@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import TeamConfig
 from bot.local_stack import ANNOUNCE_CHANNEL, LocalStack, start_local_stack
-from incident.model import Status
+from incident.model import Incident, Status
 from tests.e2e.test_declare_and_resolve import declare, summary_blocks
 
 
@@ -24,8 +24,8 @@ async def run(stack: LocalStack, text: str, channel: str, user: str = "U0ALICE")
     return stack.fake.responses[-1].text if len(stack.fake.responses) > before else ""
 
 
-async def incident_of(stack: LocalStack, channel: str):  # type: ignore[no-untyped-def]
-    incident = await stack.services.store.by_channel(channel)
+async def incident_of(stack: LocalStack, channel: str) -> Incident:
+    incident: Incident | None = await stack.services.store.by_channel(channel)
     assert incident is not None
     return incident
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.local_stack import LocalStack
+from fakeslack.objects import FakeMessage
 from knowledge.ingest import read_sources
 from tests.e2e.test_declare_and_resolve import declare
 
@@ -20,7 +21,7 @@ async def kb_stack(stack: LocalStack) -> LocalStack:
     return stack
 
 
-def cards(stack: LocalStack, channel: str) -> list:  # type: ignore[type-arg]
+def cards(stack: LocalStack, channel: str) -> list[FakeMessage]:
     return [m for m in stack.fake.messages(channel) if "kb_helped" in str(m.blocks)]
 
 
@@ -54,6 +55,7 @@ async def test_the_same_entry_is_not_suggested_twice_unless_asked(kb_stack: Loca
 async def test_pressing_helped_raises_the_success_rate_to_0_82(kb_stack: LocalStack) -> None:
     channel = await declare(kb_stack, "決済APIで504が多発")
     card = cards(kb_stack, channel)[0]
+    assert card.blocks is not None
     button = card.blocks[3]["elements"][0]
     assert json.loads(button["value"])["entry"] == "kb-gateway-timeout"
     click = kb_stack.sender.block_actions("kb_helped", button["value"], channel_id=channel, message_ts=card.ts)
@@ -71,6 +73,7 @@ async def test_save_to_knowledge_base_stores_an_entry_a_later_incident_finds(kb_
     await kb_stack.command("resolve", channel_id=channel)
     await kb_stack.settle()
     offer = next(m for m in kb_stack.fake.messages(channel) if "kb_save" in str(m.blocks))
+    assert offer.blocks is not None
     click = kb_stack.sender.block_actions(
         "kb_save", offer.blocks[1]["elements"][0]["value"], channel_id=channel, message_ts=offer.ts
     )

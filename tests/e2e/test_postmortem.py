@@ -46,13 +46,13 @@ async def test_resolution_uploads_the_draft_and_the_spreadsheet(stack: LocalStac
         "INC-2026-0001" in m.text and ("Postmortem draft" in m.text or "ポストモーテム草稿" in m.text)
         for m in stack.fake.messages(channel)
     )
-    markdown = stack.fake.uploads[0].content.decode()
+    markdown = (stack.fake.uploads[0].content or b"").decode()
     golden = GOLDEN / f"postmortem-e2e-{lang}.md"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(markdown, encoding="utf-8")
     assert markdown == golden.read_text(encoding="utf-8")
-    book = load_workbook(io.BytesIO(stack.fake.uploads[1].content))
+    book = load_workbook(io.BytesIO(stack.fake.uploads[1].content or b""))
     assert book.sheetnames[:6] == ["Summary", "Timeline", "Impact", "Escalations", "Root cause", "Actions"]
 
 
@@ -85,7 +85,7 @@ async def test_the_monthly_report_arrives_as_a_spreadsheet(stack: LocalStack) ->
     await stack.command("report 2026-11")
     await stack.settle()
     upload = stack.fake.uploads[-1]
-    book = load_workbook(io.BytesIO(upload.content))
+    book = load_workbook(io.BytesIO(upload.content or b""))
     assert book.sheetnames == ["Summary", "Availability", "Incidents", "Weekly"]
     summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows(min_row=2)}
     assert summary["Incidents"] == 1 and summary["Severity: high"] == 1
@@ -97,5 +97,5 @@ async def test_mentions_become_names_in_the_exported_draft(stack: LocalStack) ->
     await stack.settle()
     await stack.command("resolve fixed", channel_id=channel)
     await stack.settle()
-    markdown = stack.fake.uploads[0].content.decode()
+    markdown = (stack.fake.uploads[0].content or b"").decode()
     assert "handed over to @" in markdown and "<@U0CAROL>" not in markdown

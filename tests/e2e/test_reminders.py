@@ -47,6 +47,7 @@ async def test_the_nudge_button_opens_a_form_that_posts_the_update(stack: LocalS
     channel = await declare(stack, "Checkout down --sev critical")
     await stack.advance(timedelta(minutes=30))
     nudge = [m for m in stack.fake.messages(channel) if "status update" in m.text][-1]
+    assert nudge.blocks is not None
     payload = stack.sender.block_actions(
         action_id="open_update_form",
         value=nudge.blocks[1]["elements"][0]["value"],

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.local_stack import LocalStack
-from incident.model import EntrySource, Status
+from incident.model import EntrySource, Status, TimelineEntry
 from tests.e2e.test_declare_and_resolve import declare
 
 
-async def entries(stack: LocalStack, channel: str):  # type: ignore[no-untyped-def]
+async def entries(stack: LocalStack, channel: str) -> list[TimelineEntry]:
     incident = await stack.services.store.by_channel(channel)
     assert incident is not None
-    return await stack.services.store.entries(incident.id)
+    found: list[TimelineEntry] = await stack.services.store.entries(incident.id)
+    return found
 
 
 def live_view(stack: LocalStack, channel: str) -> str:
@@ -183,7 +184,7 @@ async def test_the_full_timeline_comes_back_ephemeral_or_as_a_file(stack: LocalS
     await stack.command("timeline", channel_id=channel)
     await stack.settle()
     assert "as a file" in stack.fake.responses[-1].text
-    assert stack.fake.uploads[-1].content.decode().count("long observation") == 40 * 8
+    assert (stack.fake.uploads[-1].content or b"").decode().count("long observation") == 40 * 8
 
 
 async def test_an_edit_that_changes_nothing_is_refused_and_stores_no_amendment(stack: LocalStack) -> None:

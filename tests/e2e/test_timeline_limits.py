@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from bot.local_stack import LocalStack
 from incident.ports import NewEntry
 from tests.e2e.test_declare_and_resolve import declare
 
 
-def assert_within_limits(blocks: list[dict]) -> None:
+def assert_within_limits(blocks: list[dict[str, Any]]) -> None:
     assert len(blocks) <= 50
     for block in blocks:
         if block["type"] == "header":

@@ -76,7 +76,7 @@ class Timers:
         self.pending: dict[str, tuple[datetime, dict[str, object]]] = {}
         self.used: set[str] = set()
 
-    async def arm(self, key: str, kind: str, due_at: datetime, payload: dict[str, object]) -> bool:
+    async def arm(self, key: str, *, kind: str, due_at: datetime, payload: dict[str, object]) -> bool:
         if key in self.used:
             return False
         self.used.add(key)
@@ -137,7 +137,7 @@ class Harness:
         self.bus = EventBus()
         self.engine = EscalationEngine(
             store=self.store,
-            incidents=self.incidents,  # type: ignore[arg-type]
+            incidents=self.incidents,  # type: ignore[arg-type]  # a partial fake: only the reads the engine makes
             timers=self.timers,
             pager=self.pager,
             roster=ROSTER,

@@ -195,7 +195,7 @@ def test_every_armed_deadline_key_is_unique_and_names_its_generation() -> None:
         keys.extend(a.key for a in actions if isinstance(a, Arm))
         original(actions, now)
 
-    run.apply = spy  # type: ignore[method-assign]
+    run.apply = spy  # type: ignore[method-assign]  # spying on the run's own apply
     run.apply(planner.replan(run.state, plan("critical", minutes(1)), minutes(1)), minutes(1))
     run.until(minutes(24 * 60))
     assert len(keys) == len(set(keys)) and all(k.startswith("esc:1:1:") for k in keys)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,7 +26,7 @@ LEVELS, SEVERITIES = ["level1", "level2", "level3"], ["critical", "high", "mediu
         ({"high": {"steps": [{"level": "level1", "ack_within": "15"}]}}, "needs a unit"),
     ],
 )
-def test_a_bad_policy_is_one_clear_line(config: dict, message: str) -> None:
+def test_a_bad_policy_is_one_clear_line(config: dict[str, Any], message: str) -> None:
     with pytest.raises(PolicyError) as err:
         EscalationPolicy.from_config(config, LEVELS, SEVERITIES)
     assert message in str(err.value) and "\n" not in str(err.value)
@@ -50,8 +51,8 @@ SOURCE_ROSTER = {
 }
 
 
-def tokyo(*args: int) -> datetime:
-    return datetime(*args, tzinfo=TOKYO)
+def tokyo(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=TOKYO)
 
 
 def test_the_source_example_office_hours_on_weekdays_rotation_otherwise() -> None:
@@ -115,8 +116,8 @@ def test_swap_hands_the_level_to_the_next_member_until_the_next_hand_off() -> No
     assert override.end == tokyo(2026, 11, 30, 10, 0)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_weekly_hand_off_keeps_its_local_time_across_both_london_dst_changes() -> None:
@@ -179,7 +180,7 @@ def test_the_level_everyone_holds_at_once_has_no_end() -> None:
         ({"levels": {"level1": {"members": ["A"]}}, "timezone": "Mars/Olympus"}, "roster.timezone: unknown zone"),
     ],
 )
-def test_a_bad_roster_is_one_clear_line(config: dict, message: str) -> None:
+def test_a_bad_roster_is_one_clear_line(config: dict[str, Any], message: str) -> None:
     with pytest.raises(PolicyError) as err:
         Roster.from_config(config, TOKYO)
     assert message in str(err.value) and "\n" not in str(err.value)
@@ -208,7 +209,7 @@ def test_asking_for_an_unknown_level_names_the_known_ones() -> None:
         ({"critical": {"steps": [{"level": "level1"}], "mention": True}}, "policy.critical: unknown setting 'mention'"),
     ],
 )
-def test_more_bad_policies_are_one_clear_line(config: dict, message: str) -> None:
+def test_more_bad_policies_are_one_clear_line(config: dict[str, Any], message: str) -> None:
     with pytest.raises(PolicyError) as err:
         EscalationPolicy.from_config(config, LEVELS, SEVERITIES)
     assert message in str(err.value) and "\n" not in str(err.value)

@@ -19,7 +19,8 @@ async def test_create_returns_a_channel_with_the_bot_as_its_only_member(
     assert channel["id"].startswith("C")
     assert channel["name"] == "inc-42-checkout"
     assert channel["is_member"] is True
-    assert fake.channel_by_name("inc-42-checkout").members == ["U0BOT"]
+    created = fake.channel_by_name("inc-42-checkout")
+    assert created is not None and created.members == ["U0BOT"]
 
 
 async def test_create_refuses_a_name_already_taken(client: AsyncWebClient) -> None:

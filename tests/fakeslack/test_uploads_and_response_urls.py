@@ -30,6 +30,7 @@ async def test_files_upload_v2_reaches_the_channel_with_the_bytes(fake: FakeSlac
     assert upload.completed
     [message] = fake.messages("C0GENERAL")
     assert message.text == "INC-1 timeline"
+    assert message.files is not None
     assert message.files[0]["id"] == upload.id
     assert fake.last("files.getUploadURLExternal").args["length"] == str(len(content))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from knowledge.entry import KbEntry, updated_success_rate
 from knowledge.ingest import plan_import, read_sources
@@ -15,8 +16,8 @@ def starter() -> KnowledgeIndex:
     return KnowledgeIndex.build(plan_import({}, read_sources(STARTER))[1])
 
 
-def ids(index: KnowledgeIndex, query: str, **kw: object) -> list[str]:
-    return [h.entry_id for h in index.search(query, **kw)]  # type: ignore[arg-type]
+def ids(index: KnowledgeIndex, query: str, **kw: Any) -> list[str]:
+    return [h.entry_id for h in index.search(query, **kw)]
 
 
 def test_a_japanese_incident_title_finds_the_gateway_timeout_runbook() -> None:

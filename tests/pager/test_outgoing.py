@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import aiohttp
 import pytest
@@ -215,7 +216,13 @@ def test_an_unknown_webhook_event_is_refused() -> None:
 
 def test_only_the_trigger_carries_a_payload_and_links() -> None:
     target = pagerduty.PagerDutyTarget(SecretStr("k"), "http://x")
-    common = {"incident_ref": "INC-2026-0001", "level": "level2", "title": "t", "severity": "medium", "at": AT}
+    common: dict[str, Any] = {
+        "incident_ref": "INC-2026-0001",
+        "level": "level2",
+        "title": "t",
+        "severity": "medium",
+        "at": AT,
+    }
     trigger = pagerduty.event_body(target, "trigger", link="https://example.slack.com/archives/C0INC", **common)
     resolve = pagerduty.event_body(target, "resolve", link=None, **common)
     assert trigger["payload"]["severity"] == "warning" and trigger["payload"]["component"] == "level2"

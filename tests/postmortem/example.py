@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from incident.model import EntrySource, Impact, Incident, IncidentRef, Status, TimelineEntry
@@ -15,8 +16,8 @@ def jst(h: int, m: int) -> datetime:
     return datetime(2026, 11, 22, h, m, tzinfo=TOKYO).astimezone(UTC)
 
 
-def entry(seq: int, at: datetime, kind: str, text: str, actor: str | None = "U0ALICE", **kw: object) -> TimelineEntry:
-    return TimelineEntry(seq, 1, seq, at, at, kind, text, actor, EntrySource.COMMAND, **kw)  # type: ignore[arg-type]
+def entry(seq: int, at: datetime, kind: str, text: str, actor: str | None = "U0ALICE", **kw: Any) -> TimelineEntry:
+    return TimelineEntry(seq, 1, seq, at, at, kind, text, actor, EntrySource.COMMAND, **kw)
 
 
 def example(locale: str = "en", *, notes: int = 0) -> PostmortemInput:

@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from incident.model import EntrySource, Status
 from incident.ports import NewEntry, NewIncident, StaleIncident
@@ -19,7 +20,7 @@ def _new(title: str = "Checkout API returns 500s") -> tuple[NewIncident, NewEntr
     return incident, NewEntry(kind="declared", text=title, actor="U1", occurred_at=NOW)
 
 
-async def test_declare_stores_the_incident_and_its_first_entry(engine) -> None:
+async def test_declare_stores_the_incident_and_its_first_entry(engine: AsyncEngine) -> None:
     store = SqlIncidentStore(engine)
     incident = await store.declare(*_new(), idempotency_key="trigger-1")
     assert incident is not None
@@ -30,21 +31,21 @@ async def test_declare_stores_the_incident_and_its_first_entry(engine) -> None:
     assert [(e.seq, e.kind, e.source) for e in entries] == [(1, "declared", EntrySource.AUTOMATIC)]
 
 
-async def test_a_repeated_idempotency_key_declares_nothing(engine) -> None:
+async def test_a_repeated_idempotency_key_declares_nothing(engine: AsyncEngine) -> None:
     store = SqlIncidentStore(engine)
     assert await store.declare(*_new(), idempotency_key="trigger-1") is not None
     assert await store.declare(*_new(), idempotency_key="trigger-1") is None
     assert len(await store.list_open()) == 1
 
 
-async def test_fifty_concurrent_declares_get_fifty_distinct_numbers(engine) -> None:
+async def test_fifty_concurrent_declares_get_fifty_distinct_numbers(engine: AsyncEngine) -> None:
     store = SqlIncidentStore(engine)
     results = await asyncio.gather(*(store.declare(*_new(f"incident {i}"), idempotency_key=f"k{i}") for i in range(50)))
     numbers = sorted(r.ref.number for r in results if r is not None)
     assert numbers == list(range(1, 51))
 
 
-async def test_japanese_text_and_emoji_survive_byte_for_byte(engine) -> None:
+async def test_japanese_text_and_emoji_survive_byte_for_byte(engine: AsyncEngine) -> None:
     store = SqlIncidentStore(engine)
     title = "決済APIで504が多発 🔥 <@U123|alice>"
     incident = await store.declare(*_new(title), idempotency_key=None)
@@ -53,7 +54,7 @@ async def test_japanese_text_and_emoji_survive_byte_for_byte(engine) -> None:
     assert loaded is not None and loaded.title.encode() == title.encode()
 
 
-async def test_save_refuses_a_stale_version(engine) -> None:
+async def test_save_refuses_a_stale_version(engine: AsyncEngine) -> None:
     store = SqlIncidentStore(engine)
     incident = await store.declare(*_new(), idempotency_key=None)
     assert incident is not None
@@ -70,7 +71,7 @@ async def test_save_refuses_a_stale_version(engine) -> None:
     assert [e.kind for e in await store.entries(incident.id)] == ["declared", "resolved"]
 
 
-async def test_concurrent_entries_get_distinct_sequence_numbers(engine) -> None:
+async def test_concurrent_entries_get_distinct_sequence_numbers(engine: AsyncEngine) -> None:
     store = SqlIncidentStore(engine)
     incident = await store.declare(*_new(), idempotency_key=None)
     assert incident is not None

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from i18n import t
-from incident.model import EntrySource
+from incident.model import EntrySource, TimelineEntry
 from tests.timeline.entries import entry
 from timeline.corrections import Amendment, CorrectionRefusal, apply, decide_delete, decide_edit
 from timeline.ordering import number_entries
@@ -16,7 +16,7 @@ AT = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 COMMANDER, AUTHOR, OTHER = "U0IC", "U0ALICE", "U0BOB"
 
 
-def timeline() -> list:  # type: ignore[type-arg]
+def timeline() -> list[TimelineEntry]:
     return [
         entry(1, minutes=10, text="checked the LB logs", actor=AUTHOR),
         entry(2, minutes=0, kind="declared", text="Checkout down", actor=COMMANDER, source=EntrySource.AUTOMATIC),

@@ -14,8 +14,8 @@ NOW = datetime(2026, 11, 22, 5, 30, tzinfo=UTC)  # 14:30 in Tokyo, 05:30 in Lond
 TOKYO, LONDON = ZoneInfo("Asia/Tokyo"), ZoneInfo("Europe/London")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 EVERY_FORM = [
