@@ -17,6 +17,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from knowledge.entry import KbEntry  # noqa: E402
 from knowledge.evaluation import Query, WordBm25, evaluate  # noqa: E402
 from knowledge.ingest import plan_import, read_sources  # noqa: E402
 from knowledge.rank import KnowledgeIndex  # noqa: E402
@@ -29,7 +30,7 @@ def load_queries() -> list[Query]:
     return [Query.from_dict(r) for r in raw]
 
 
-def load_entries() -> list:  # type: ignore[type-arg]
+def load_entries() -> list[KbEntry]:
     sources = read_sources(ROOT / "knowledge" / "starter")
     if CORPUS.exists():
         sources += read_sources(CORPUS)
