@@ -80,22 +80,9 @@ _.autogenerate
 # NOT false positives: dead today, listed so the check passes while they are removed.
 # Delete each line together with the code it names.
 #
-# The second copies of issue 10, item 1 (being wired or deleted there):
-_.time_to_acknowledge  # escalation/state.py, twin of postmortem/model.py
-_.time_to_acknowledge_by_step  # escalation/state.py
-_.import_report_lines  # knowledge/report_lines.py, unused by bot/kb_cli.py
-_.search_lines  # knowledge/report_lines.py
-_.event_payload  # pager/webhook.py, skipped by chat/slack_pager.py
-_.next_number  # postmortem/actions.py, twin of storage/postmortems.py
-_.render_summary_blocks  # postmortem/summary.py, unused by the publisher
-_.LiveViewCoalescer  # timeline/coalesce.py
-_.decide_edit  # timeline/corrections.py, bypassed by timeline/service.py
-_.decide_delete  # timeline/corrections.py
-_.amendments  # storage/timeline.py, with its second Amendment class
-#
 # Called only by tests (no production caller):
+_.amendments  # storage/timeline.py: the correction audit trail is kept but not shown yet
 _.log_level  # bot/config.py: HIKESHI_LOG_LEVEL is parsed and never applied
-_.extras  # bot/container.py Services.extras, never read
 _.failures  # bot/tasks.py BackgroundTasks.failures, counted and never read
 _.is_valid  # chat/channel_names.py
 _.render_entry_confirmation  # chat/timeline_blocks.py
