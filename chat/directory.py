@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from functools import partial
@@ -19,6 +20,7 @@ class _Cache:
         self._clock = clock
         self._ttl = ttl
         self._values: dict[str, tuple[datetime, Any]] = {}
+        self._loading: dict[str, asyncio.Future[Any]] = {}
 
     def peek(self, key: str) -> tuple[bool, Any]:
         hit = self._values.get(key)
@@ -30,9 +32,24 @@ class _Cache:
         found, value = self.peek(key)
         if found:
             return value
-        value = await load()
-        self._values[key] = (self._clock.now(), value)
-        return value
+        # Two listeners asking at once (the warm-up and the command itself) make one Slack call.
+        pending = self._loading.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._loading[key] = future
+        try:
+            value = await load()
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved here, so an unawaited future logs nothing
+            raise
+        else:
+            self._values[key] = (self._clock.now(), value)
+            future.set_result(value)
+            return value
+        finally:
+            del self._loading[key]
 
 
 class SlackDirectory:

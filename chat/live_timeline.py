@@ -34,6 +34,7 @@ class LiveTimeline:
         self.tz = tz
         self.locale = locale
         self.coalescer: Coalescer[int] = Coalescer(self.flush, clock=clock, interval=interval)
+        self._shown: dict[int, tuple[str, str]] = {}  # what each live view says now, to skip no-op edits
 
     def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(events.ANY, self._changed)
@@ -50,11 +51,16 @@ class LiveTimeline:
         text, blocks = render_live_view(
             str(incident.ref), incident.title, entries, locale=incident.locale or self.locale, tz=self.tz
         )
+        rendered = (text, repr(blocks))
         if incident.timeline_ts:
+            if self._shown.get(incident_id) == rendered:
+                return  # the view already says exactly this
             await self.gateway.update(incident.channel_id, incident.timeline_ts, text, blocks)
+            self._shown[incident_id] = rendered
             return
         try:
             ts = await self.gateway.post(incident.channel_id, text, blocks)
+            self._shown[incident_id] = rendered
             await self.gateway.pin(incident.channel_id, ts)
         except ChatError as exc:
             log.warning("live timeline for %s not posted: %s", incident.ref, exc.code)

@@ -189,6 +189,15 @@ class EscalationEngine:
         incident = await self.incidents.get(state.incident_id)
         if incident is None:
             return
+        cached: list[list[Override]] = []
+
+        async def overrides() -> list[Override]:
+            # Read once per decision: every step paged in it sees the same roster.
+            if not cached:
+                cached.append(await self.store.overrides(now))
+            return cached[0]
+
+        recorded: list[NewEntry] = []
         for action in actions:
             if isinstance(action, CancelAll):
                 await self.timers.cancel_prefix(f"esc:{state.incident_id}:")
@@ -205,33 +214,43 @@ class EscalationEngine:
                     },
                 )
             elif isinstance(action, Page):
-                await self._page(
-                    incident, state, state.steps[action.step], action.step, action.reason, "page", now, actor
-                )
+                step = state.steps[action.step]
+                users = await self._targets(step, now, overrides)
+                entry = await self._page(incident, state, step, users, action.step, action.reason, "page", now, actor)
+                recorded.extend([entry] if entry else [])
             elif isinstance(action, Fyi):
-                await self._page(incident, state, Step(level=action.level), -1, "fyi", "fyi", now, actor)
+                step = Step(level=action.level)
+                users = await self._targets(step, now, overrides)
+                entry = await self._page(incident, state, step, users, -1, "fyi", "fyi", now, actor)
+                recorded.extend([entry] if entry else [])
             elif isinstance(action, MentionHere):
                 await self.pager.mention_here(incident)
             elif isinstance(action, Acked):
                 await self._acked(incident, action, now)
+        if recorded:
+            # One write for every page of the decision, then one event per entry.
+            await self.incidents.add_entries(incident.id, recorded)
+            for entry in recorded:
+                await self.bus.publish(IncidentEvent(events.ENTRY_ADDED, incident, entry.actor, {"kind": entry.kind}))
 
     async def _page(
         self,
         incident: Incident,
         state: EscalationState,
         step: Step,
+        users: list[str],
         index: int,
         reason: str,
         kind: str,
         now: datetime,
         actor: str | None,
-    ) -> None:
-        users = await self._targets(step, now)
+    ) -> NewEntry | None:
+        """Page (or tell) ``users`` once; the timeline entry to record, None if already paged."""
         target = step.label
         key = f"{incident.id}:{state.generation}:{kind}:{target}:{index}:{reason}:{int(now.timestamp())}"
         page = PageRecord(key, incident.id, index, target, kind, reason, users, now)
         if not await self.store.record_page(page):
-            return
+            return None
         minutes = int((now - incident.declared_at).total_seconds() // 60)
         try:
             messages = await self.pager.page(incident, page, minutes)
@@ -245,18 +264,20 @@ class EscalationEngine:
             "handle_timeout": "escalated",
         }.get(reason if kind == "page" else "fyi", "page")
         text = f"{target}: " + ", ".join(f"<@{u}>" for u in users)
-        await self._record(
-            incident, entry_kind, text, actor, now, {"target": target, "users": users, "reason": reason, "step": index}
+        data: dict[str, object] = {"target": target, "users": users, "reason": reason, "step": index}
+        return NewEntry(
+            kind=entry_kind, text=text, actor=actor, occurred_at=now, source=EntrySource.AUTOMATIC, data=data
         )
 
-    async def _targets(self, step: Step, now: datetime) -> list[str]:
+    async def _targets(
+        self, step: Step, now: datetime, overrides: Callable[[], Awaitable[list[Override]]]
+    ) -> list[str]:
         """The people behind a step at this moment (roster and overrides as of ``now``)."""
         users: list[str] = []
         if step.users:
             users = list(step.users)
         elif step.level and step.level in self.roster.levels:
-            overrides = await self.store.overrides(now)
-            users = list(self.roster.on_call(step.level, now, overrides).user_ids)
+            users = list(self.roster.on_call(step.level, now, await overrides()).user_ids)
         elif step.usergroup and self.usergroup_members is not None:
             try:
                 users = list(await self.usergroup_members(step.usergroup))

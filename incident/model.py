@@ -40,6 +40,10 @@ USER_KINDS: tuple[str, ...] = (
     "recovery",
     "note",
 )
+# The bot's own bookkeeping: who was paged or told, what was suggested. Not activity by people.
+BOOKKEEPING_KINDS: frozenset[str] = frozenset(
+    {"page", "fyi", "escalated", "page_cancelled", "kb_suggestion", "kb_feedback"}
+)
 AUTOMATIC_KINDS: tuple[str, ...] = (
     "declared",
     "severity_changed",

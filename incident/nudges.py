@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from incident.model import Incident
+from incident.model import BOOKKEEPING_KINDS, Incident
 from incident.severity import SeverityScale
 
 NO_COMMANDER_AFTER = timedelta(minutes=10)
@@ -75,3 +75,8 @@ def still_due(nudge_kind: str, basis: datetime, incident: Incident, last_activit
     if nudge_kind == "inactive":
         return last_activity <= basis
     return False
+
+
+def counts_as_activity(entry_kind: str) -> bool:
+    """Whether a timeline entry of this kind shows someone working on the incident (pages don't)."""
+    return entry_kind not in BOOKKEEPING_KINDS

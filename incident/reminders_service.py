@@ -34,6 +34,8 @@ class ReminderService:
         if event.kind in (events.RESOLVED, events.CLOSED):
             await self.timers.cancel_prefix(nudges.prefix(incident.id))
             return
+        if event.kind == events.ENTRY_ADDED and not nudges.counts_as_activity(str(event.data.get("kind"))):
+            return  # a page or a suggestion is not someone working on the incident
         # The event itself is the latest activity: no need to read the timeline back.
         last_activity = self.clock.now()
         if event.kind == events.UPDATED and "status_update" in event.data:
@@ -69,4 +71,4 @@ class ReminderService:
 
     async def _last_activity(self, incident_id: int, default: datetime) -> datetime:
         entries = await self.store.entries(incident_id)
-        return max((e.recorded_at for e in entries), default=default)
+        return max((e.recorded_at for e in entries if nudges.counts_as_activity(e.kind)), default=default)

@@ -89,3 +89,8 @@ def test_each_reminder_has_a_key_a_scheduler_can_deduplicate_on() -> None:
     assert [n.key(7) for n in first] == [n.key(7) for n in second]
     assert len({n.key(7) for n in first}) == len(first)
     assert all(n.key(7).startswith(nudges.prefix(7)) for n in first)
+
+
+def test_pages_and_suggestions_are_not_activity_but_notes_are() -> None:
+    assert not any(nudges.counts_as_activity(k) for k in ("page", "fyi", "escalated", "kb_suggestion"))
+    assert all(nudges.counts_as_activity(k) for k in ("note", "status_update", "ack", "hypothesis"))
