@@ -68,7 +68,7 @@ async def announce_update(services: Services, incident: Incident | None, text: s
     )
 
 
-@route(ListOpen)
+@route(ListOpen, in_incident=False)
 async def list_open(services: Services, cmd: ListOpen, ctx: CommandContext) -> None:
     incidents = await services.store.list_open()
     if not incidents:
@@ -93,7 +93,7 @@ async def list_open(services: Services, cmd: ListOpen, ctx: CommandContext) -> N
     await reply_text(services, ctx, "\n".join(lines))
 
 
-@route(Show)
+@route(Show, in_incident=False)
 async def show(services: Services, cmd: Show, ctx: CommandContext) -> None:
     if cmd.ref:
         ref = IncidentRef.parse(cmd.ref)

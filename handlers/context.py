@@ -8,6 +8,7 @@ from typing import Any
 from handlers.ports import Services
 from i18n import t
 from incident.decisions import Actor
+from incident.model import Incident
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,7 @@ class CommandContext:
     trigger_id: str
     locale: str
     groups: frozenset[str] = frozenset()
+    incident: Incident | None = None  # the channel's incident, resolved once for incident commands
 
     @classmethod
     def from_command(cls, command: dict[str, Any], locale: str) -> CommandContext:
@@ -28,6 +30,13 @@ class CommandContext:
             trigger_id=str(command.get("trigger_id", "")),
             locale=locale,
         )
+
+    @property
+    def here(self) -> Incident:
+        """The incident of the channel, for a command routed ``in_incident``."""
+        if self.incident is None:
+            raise LookupError("this command was not resolved in an incident channel")
+        return self.incident
 
     @property
     def actor(self) -> Actor:

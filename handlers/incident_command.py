@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from handlers import commanding, knowledge, lifecycle, paging, postmortem, timeline  # noqa: F401 - they register their routes
 from handlers.context import CommandContext, reply
 from handlers.ports import Services
-from handlers.routes import handler_for
+from handlers.routes import Route, route_for
 from i18n import t
 from incident.command_types import CommandError, Help
 from incident.commands import parse_command, usage_text
@@ -34,7 +34,7 @@ def register(app: AsyncApp, services: Services) -> None:
         if isinstance(parsed, Help):
             await ack(response_type="ephemeral", text=usage_text(locale))
             return
-        handler = handler_for(parsed)
+        handler = route_for(parsed)
         if handler is None:
             await ack(response_type="ephemeral", text=t("commands.not_available", locale))
             return
@@ -42,7 +42,8 @@ def register(app: AsyncApp, services: Services) -> None:
         services.tasks.spawn(_run(services, handler, parsed, command), name=f"incident:{type(parsed).__name__}")
 
 
-async def _run(services: Services, handler: Any, parsed: Any, command: dict[str, Any]) -> None:
+async def _run(services: Services, route: Route, parsed: Any, command: dict[str, Any]) -> None:
+    """Who asked, in which language, with which groups, about which incident: resolved once here."""
     ctx = CommandContext.from_command(command, services.locale())
     try:
         user = ctx.user_id
@@ -51,7 +52,13 @@ async def _run(services: Services, handler: Any, parsed: Any, command: dict[str,
             locale=await services.user_locale(user, parsed.lang),
             groups=await services.directory.groups_of(user, services.permissions.groups_in_use),
         )
-        await handler(services, parsed, ctx)
+        if route.in_incident:
+            incident = await services.store.by_channel(ctx.channel_id)
+            if incident is None:
+                await reply(services, ctx, "core.not_an_incident_channel")
+                return
+            ctx = replace(ctx, incident=incident)
+        await route.handler(services, parsed, ctx)
     except Exception:
         log.exception("/incident %s failed", type(parsed).__name__)
         await reply(services, ctx, "core.internal_error")

@@ -16,7 +16,7 @@ from incident.command_types import Kb
 from knowledge.drafts import draft_from_incident
 
 
-@route(Kb)
+@route(Kb, in_incident=False)
 async def kb(services: Services, cmd: Kb, ctx: CommandContext) -> None:
     incident = await services.store.by_channel(ctx.channel_id)
     if incident is not None and await services.knowledge.suggest(incident, cmd.query, again=True):

@@ -12,7 +12,7 @@ from incident.model import Status
 from incident.service import DeclareRequest
 
 
-@route(Declare)
+@route(Declare, in_incident=False)
 async def declare(services: Services, cmd: Declare, ctx: CommandContext) -> None:
     if not cmd.title:
         if not services.incidents.may_declare(ctx.actor):

@@ -24,10 +24,7 @@ async def acknowledge(services: Services, incident_id: int, user_id: str) -> str
 
 @route(Ack)
 async def ack_command(services: Services, cmd: Ack, ctx: CommandContext) -> None:
-    incident = await services.store.by_channel(ctx.channel_id)
-    if incident is None:
-        await reply(services, ctx, "core.not_an_incident_channel")
-        return
+    incident = ctx.here
     key = await acknowledge(services, incident.id, ctx.user_id)
     await reply(services, ctx, key, ref=str(incident.ref))
 

@@ -7,30 +7,19 @@ from handlers.ports import Services
 from handlers.routes import route
 from i18n import t
 from incident.command_types import ActionAdd, ActionDone, Postmortem, Report
-from incident.model import Incident, Status
+from incident.model import Status
 from postmortem.actions import default_due, parse_due
-
-
-async def _incident_here(services: Services, ctx: CommandContext) -> Incident | None:
-    """The incident of the channel the command came from, or an answer saying there is none."""
-    incident = await services.store.by_channel(ctx.channel_id)
-    if incident is None:
-        await reply(services, ctx, "core.not_an_incident_channel")
-        return None
-    return incident
 
 
 async def _regenerate_if_resolved(services: Services, incident_id: int) -> None:
     incident = await services.store.get(incident_id)
-    if services.postmortem and incident and incident.status in (Status.RESOLVED, Status.CLOSED):
+    if incident and incident.status in (Status.RESOLVED, Status.CLOSED):
         await services.postmortem.draft(incident_id)
 
 
 @route(ActionAdd)
 async def action_add(services: Services, cmd: ActionAdd, ctx: CommandContext) -> None:
-    incident = await _incident_here(services, ctx)
-    if incident is None:
-        return
+    incident = ctx.here
     now = services.clock.now()
     due = parse_due(cmd.due, now, services.team.tz) if cmd.due else default_due(cmd.horizon, now, services.team.tz)
     if due is None:
@@ -53,9 +42,7 @@ async def action_add(services: Services, cmd: ActionAdd, ctx: CommandContext) ->
 
 @route(ActionDone)
 async def action_done(services: Services, cmd: ActionDone, ctx: CommandContext) -> None:
-    incident = await _incident_here(services, ctx)
-    if incident is None:
-        return
+    incident = ctx.here
     assert services.postmortems is not None  # wired by build_services
     if not await services.postmortems.mark_done(incident.id, n=cmd.n):
         await reply(services, ctx, "postmortem.no_action", n=str(cmd.n))
@@ -66,9 +53,7 @@ async def action_done(services: Services, cmd: ActionDone, ctx: CommandContext) 
 
 @route(Postmortem)
 async def postmortem(services: Services, cmd: Postmortem, ctx: CommandContext) -> None:
-    incident = await _incident_here(services, ctx)
-    if incident is None:
-        return
+    incident = ctx.here
     assert services.postmortem is not None  # wired by build_services
     drafted = await services.postmortem.draft(incident.id)
     if drafted is None:
@@ -77,7 +62,7 @@ async def postmortem(services: Services, cmd: Postmortem, ctx: CommandContext) -
     await reply(services, ctx, "postmortem.regenerated", version=str(drafted.version))
 
 
-@route(Report)
+@route(Report, in_incident=False)
 async def report(services: Services, cmd: Report, ctx: CommandContext) -> None:
     month = cmd.month or services.clock.now().astimezone(services.team.tz).strftime("%Y-%m")
     workbook = await services.month_report(month, ctx.locale)

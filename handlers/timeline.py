@@ -66,10 +66,7 @@ async def shorthand(services: Services, cmd: Shorthand, ctx: CommandContext) -> 
 
 @route(Timeline)
 async def full_timeline(services: Services, cmd: Timeline, ctx: CommandContext) -> None:
-    incident = await services.store.by_channel(ctx.channel_id)
-    if incident is None:
-        await reply(services, ctx, "core.not_an_incident_channel")
-        return
+    incident = ctx.here
     text = render_full_timeline_text(
         str(incident.ref),
         incident.title,

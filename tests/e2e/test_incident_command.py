@@ -178,3 +178,13 @@ async def test_japanese_aliases_run_the_same_commands(stack: LocalStack) -> None
     assert (await incident_of(stack, channel)).severity == "critical"
     await run(stack, "解決 ロールバックで復旧", channel)
     assert (await incident_of(stack, channel)).status is Status.RESOLVED
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["resolve fixed", "status identified", "sev low", "ack", "note checked", "timeline", "action done 1", "update ok"],
+)
+async def test_incident_commands_outside_an_incident_channel_get_one_answer(stack: LocalStack, text: str) -> None:
+    reply = await run(stack, text, "C0GENERAL")
+    assert "incident channel" in reply
+    assert await stack.services.store.list_open() == []
