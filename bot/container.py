@@ -12,6 +12,9 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from alerts.service import AlertService
+from bot.alert_routes import AlertIntake
+from bot.alert_wiring import build_alerts
 from bot.config import ConfigError, Settings, TeamConfig
 from bot.escalation_wiring import build_escalation
 from bot.postmortem_wiring import build_postmortems
@@ -81,6 +84,8 @@ class Services:
     postmortem: PostmortemService | None = None
     postmortems: SqlPostmortemStore | None = None
     postmortem_later: Coalescer[int] | None = None
+    alerts: AlertService | None = None
+    alert_intake: AlertIntake | None = None
     _http: aiohttp.ClientSession | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -112,6 +117,8 @@ class Services:
         # A large knowledge base takes seconds to index: do it beside serving, not before.
         self.tasks.spawn(self.knowledge.load(), name="knowledge-index")
         await self.timers.start()
+        if self.alerts is not None:  # alerts stored before a crash or stop and not yet acted on
+            self.tasks.spawn(self.alerts.process_pending(), name="alerts-resume")
 
     async def ready(self) -> bool:
         try:
@@ -245,5 +252,19 @@ def build_services(
         bus=bus,
         severity_label=severity_label,
         escalation=lambda: services.escalation,
+    )
+    services.alerts, services.alert_intake = build_alerts(
+        team=team,
+        scale=scale,
+        engine_db=engine,
+        incidents=incidents,
+        store=store,
+        gateway=gateway,
+        permissions=permissions,
+        timers=timers,
+        bus=bus,
+        clock=clock,
+        tasks=tasks,
+        severity_label=severity_label,
     )
     return services

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.container import Services
-from handlers import commanding, knowledge, lifecycle, paging, postmortem, timeline  # noqa: F401 - they register their routes
+from handlers import alerts, commanding, knowledge, lifecycle, paging, postmortem, timeline  # noqa: F401 - they register their routes
 from handlers.context import CommandContext, reply
 from handlers.routes import handler_for
 from i18n import t
