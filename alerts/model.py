@@ -32,6 +32,7 @@ class Alert:
     description: str = ""
     generator_url: str = ""
     labels: dict[str, str] = field(default_factory=dict)
+    group: str = ""  # the source's own grouping (Alertmanager groupKey): one group, one incident
     starts_at: datetime | None = None
     ends_at: datetime | None = None
 
@@ -62,6 +63,7 @@ class Alert:
             "description": self.description,
             "generator_url": self.generator_url,
             "labels": dict(self.labels),
+            "group": self.group,
             "starts_at": self.starts_at.isoformat() if self.starts_at else None,
             "ends_at": self.ends_at.isoformat() if self.ends_at else None,
         }
@@ -81,6 +83,7 @@ class Alert:
             description=str(data.get("description", "")),
             generator_url=str(data.get("generator_url", "")),
             labels={str(k): str(v) for k, v in (data.get("labels") or {}).items()},
+            group=str(data.get("group", "")),
             starts_at=datetime.fromisoformat(data["starts_at"]) if data.get("starts_at") else None,
             ends_at=datetime.fromisoformat(data["ends_at"]) if data.get("ends_at") else None,
         )

@@ -9,6 +9,8 @@ The rules, from the operations guide (seeds/002 IntelligentAlertManager) made ex
   service + ``same_service``, same host + ``same_host``, one depends on the other +
   ``dependency``) and joins the incident of the best one when the score is **at least**
   ``threshold``. Scores are summed in hundredths, so 0.3 + 0.4 reaches 0.7 exactly.
+- *Same group*: alerts the source itself grouped (one Alertmanager notification group) join
+  the incident their group already has, while it is open.
 - *Maintenance*: a new alert for a service under maintenance is recorded and shown, never
   declared or paged.
 - Otherwise an alert at or above ``declare_from`` declares; below it goes to triage.
@@ -129,6 +131,10 @@ def decide(
     window = window_for(alert.service, now, windows)
     if window is not None:
         return UnderMaintenance(window)
+    if alert.group:
+        for k in known:
+            if k.incident_id is not None and k.incident_open and (k.alert.source, k.alert.group) == (alert.source, alert.group):
+                return Attach(k.incident_id, k, 1.0)
     group_since = now - config.grouping.window
     best: tuple[float, Known] | None = None
     for k in known:

@@ -80,6 +80,7 @@ def parse_alertmanager(body: object, source: Source, config: AlertsConfig) -> li
         raise BadPayload("alerts", "must be a list")
     group_status = _text(payload.get("status"), "status")
     common = _labels(payload.get("commonLabels"), "commonLabels")
+    group = _text(payload.get("groupKey"), "groupKey")[:500]
     alerts: list[Alert] = []
     for i, item in enumerate(items):
         where = f"alerts[{i}]"
@@ -106,6 +107,7 @@ def parse_alertmanager(body: object, source: Source, config: AlertsConfig) -> li
                 description=annotations.get("description", ""),
                 generator_url=_text(raw.get("generatorURL"), f"{where}.generatorURL"),
                 labels=labels,
+                group=group,
                 starts_at=_time(raw.get("startsAt"), f"{where}.startsAt"),
                 ends_at=_time(raw.get("endsAt"), f"{where}.endsAt"),
             )
