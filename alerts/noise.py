@@ -133,7 +133,8 @@ def decide(
         return UnderMaintenance(window)
     if alert.group:
         for k in known:
-            if k.incident_id is not None and k.incident_open and (k.alert.source, k.alert.group) == (alert.source, alert.group):
+            same_group = (k.alert.source, k.alert.group) == (alert.source, alert.group)
+            if same_group and k.incident_id is not None and k.incident_open:
                 return Attach(k.incident_id, k, 1.0)
     group_since = now - config.grouping.window
     best: tuple[float, Known] | None = None

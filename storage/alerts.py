@@ -66,11 +66,6 @@ class SqlAlertStore:
                 update(AlertEventRow).where(AlertEventRow.id == event_id).values(processed_at=now)  # type: ignore[arg-type]
             )
 
-    async def events(self) -> list[AlertEvent]:
-        async with self._sessions() as session:
-            rows = (await session.execute(select(AlertEventRow).order_by(AlertEventRow.id))).scalars()  # type: ignore[arg-type]
-            return [AlertEvent(r.id or 0, r.source, r.action, r.alias, r.data, r.received_at) for r in rows]
-
     async def related(self, alert: Alert, since: datetime) -> list[StoredAlert]:
         """The alerts of the same source and key, and every alert seen since ``since``."""
         async with self._sessions() as session:
@@ -151,11 +146,6 @@ class SqlAlertStore:
             rows = (
                 await session.execute(select(AlertRow).where(AlertRow.incident_id == incident_id).order_by(AlertRow.id))  # type: ignore[arg-type]
             ).scalars()
-            return [_stored(r) for r in rows]
-
-    async def all(self) -> list[StoredAlert]:
-        async with self._sessions() as session:
-            rows = (await session.execute(select(AlertRow).order_by(AlertRow.id))).scalars()  # type: ignore[arg-type]
             return [_stored(r) for r in rows]
 
     async def get(self, alert_id: int) -> StoredAlert | None:

@@ -14,9 +14,9 @@ from bot.config import TeamConfig
 from bot.local_stack import ANNOUNCE_CHANNEL, LocalStack, start_local_stack
 
 PAYLOADS = Path(__file__).parent / "payloads"
-AM_TOKEN = "am-token-0123456789"  # noqa: S105 - test credentials
+AM_TOKEN = "am-token-0123456789"
 GENIE_KEY = "genie-key-0123456789"
-HOOK_TOKEN = "hook-token-0123456789"  # noqa: S105
+HOOK_TOKEN = "hook-token-0123456789"
 TRIAGE = "C0TRIAGE"
 ROSTER = {
     "levels": {"level1": {"members": ["U0BOB"]}, "level2": {"members": ["U0CAROL"]}, "level3": {"members": ["U0FRANK"]}}
@@ -84,10 +84,12 @@ async def post(
     headers = {"Content-Type": "application/json"}
     if auth is not None:
         headers["Authorization"] = auth
-    async with aiohttp.ClientSession() as session:
-        async with session.request(method, stack.bot.url + path, data=data, headers=headers) as response:
-            text = await response.text()
-            status = response.status
+    async with (
+        aiohttp.ClientSession() as session,
+        session.request(method, stack.bot.url + path, data=data, headers=headers) as response,
+    ):
+        text = await response.text()
+        status = response.status
     if settle:
         await stack.settle()
     try:
@@ -106,3 +108,16 @@ def paged_users(stack: LocalStack) -> list[str]:
         c.response["channel"]["id"]: c.args["users"] for c in stack.fake.calls_to("conversations.open") if c.response
     }
     return [opened[dm] for dm in dms]
+
+
+async def event_count(stack: LocalStack) -> int:
+    """Rows in the intake inbox (read straight from the table: only tests need the count)."""
+    async with stack.services.engine.connect() as conn:
+        return int((await conn.exec_driver_sql("SELECT count(*) FROM alert_events")).scalar_one())
+
+
+async def alert_counts(stack: LocalStack) -> list[tuple[int, int | None]]:
+    """(count, incident id) of every stored alert, in order."""
+    async with stack.services.engine.connect() as conn:
+        rows = await conn.exec_driver_sql("SELECT count, incident_id FROM alerts ORDER BY id")
+        return [(int(r[0]), r[1]) for r in rows]
