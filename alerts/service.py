@@ -116,10 +116,12 @@ class AlertService:
         verdict = decide(alert, now, known, await self.store.windows(now), self.config)
         match verdict:
             case Repeat(known=k):
+                before = await self.store.get(k.id)
+                if before is not None and before.outcome == _DECLARING and before.incident_id is None:
+                    await self._declare(before)  # a crash interrupted this alert's declare: finish it
+                    return
                 stored = await self.store.seen_again(k.id, alert, now)
-                if stored.outcome == _DECLARING and stored.incident_id is None:
-                    await self._declare(stored)  # a crash interrupted the first declare
-                elif stored.incident_id is not None:
+                if stored.incident_id is not None:
                     await self._entry(stored.incident_id, alert, "repeat", count=stored.count)
             case Recover(known=k):
                 await self.store.resolve(k.id, now)
@@ -151,7 +153,11 @@ class AlertService:
                 services=(alert.service,) if alert.service else (),
             )
         )
-        incident = outcome.incident or await self._declared_before(stored)
+        incident = outcome.incident
+        if incident is None:  # declared before a crash: link it, and finish its channel and pages
+            incident = await self._declared_before(stored)
+            if incident is not None and not incident.summary_ts:
+                await self.incidents.retry_channel(incident.id)
         await self.store.set_incident(stored.id, incident.id if incident else None, "declared")
         if incident is not None:
             await self._entry(incident.id, alert, "declared", count=stored.count)
