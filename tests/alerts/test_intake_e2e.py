@@ -223,3 +223,17 @@ async def test_opsgenie_api_create_repeat_update_close(stack: LocalStack) -> Non
     assert [e.kind for e in entries] == ["alert", "alert", "recovery"]  # the identical re-send changed nothing
     assert entries[1].data["what"] == "updated"
     assert paged_users(stack) == ["U0BOB"]
+
+
+class TestOnResolvedMitigate:
+    @pytest.fixture
+    def alerts_settings(self) -> dict[str, Any]:
+        return alerts_config(on_resolved="mitigate")
+
+    async def test_the_incident_moves_to_mitigated_once_all_its_alerts_resolve(self, stack: LocalStack) -> None:
+        await post(stack, "/hooks/alertmanager", payload("api-02-firing-grouped-two.json"))
+        [incident] = await incidents(stack)
+        await post(stack, "/hooks/alertmanager", payload("api-04-one-of-two-resolved.json"))
+        assert (await stack.services.store.get(incident.id)).status.value == "investigating"
+        await post(stack, "/hooks/alertmanager", payload("api-05-resolved.json"))
+        assert (await stack.services.store.get(incident.id)).status.value == "mitigated"
