@@ -39,7 +39,7 @@ async def maintenance(services: Services, cmd: Maintenance, ctx: CommandContext)
             await reply(services, ctx, "alerts.maintenance_none_to_end")
             return
         names = ", ".join(dict.fromkeys(w.service for w in ended))
-        await reply(services, ctx, "alerts.maintenance_ended_reply", services=names)
+        await reply(services, ctx, "alerts.maintenance_ended_reply", names=names)
         return
     windows = await alerts.maintenance_windows()
     if not windows:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -181,19 +182,20 @@ class SqlAlertStore:
             return [_window(r) for r in rows]
 
     async def end_windows(self, service: str, now: datetime) -> list[MaintenanceWindow]:
-        """End the open windows of ``service`` (all when empty); returns those ended."""
+        """End the open windows of ``service`` (all when empty); returns those this call ended.
+        Each row is claimed with a conditional update, so two concurrent ends end it once."""
         ended: list[MaintenanceWindow] = []
-        async with self._sessions() as session, session.begin():
-            query = select(MaintenanceWindowRow).where(
-                MaintenanceWindowRow.ends_at > now,  # type: ignore[arg-type]
-                MaintenanceWindowRow.ended_at.is_(None),  # type: ignore[union-attr]
-            )
-            if service:
-                query = query.where(MaintenanceWindowRow.service == service)  # type: ignore[arg-type]
-            for row in (await session.execute(query)).scalars():
-                row.ended_at = now
-                row.announced_end = True
-                ended.append(_window(row))
+        for window in await self.windows(now):
+            if service and window.service != service:
+                continue
+            async with self._sessions() as session, session.begin():
+                result = await session.execute(
+                    update(MaintenanceWindowRow)
+                    .where(MaintenanceWindowRow.id == window.id, MaintenanceWindowRow.ended_at.is_(None))  # type: ignore[arg-type, union-attr]
+                    .values(ended_at=now, announced_end=True)
+                )
+            if result.rowcount:  # type: ignore[attr-defined]
+                ended.append(replace(window, ended_at=now))
         return ended
 
     async def claim_end_announcement(self, window_id: int) -> bool:

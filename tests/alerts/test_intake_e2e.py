@@ -237,3 +237,23 @@ class TestOnResolvedMitigate:
         assert (await stack.services.store.get(incident.id)).status.value == "investigating"
         await post(stack, "/hooks/alertmanager", payload("api-05-resolved.json"))
         assert (await stack.services.store.get(incident.id)).status.value == "mitigated"
+
+
+async def test_maintenance_list_and_end_early_in_japanese(stack: LocalStack) -> None:
+    await stack.command("maintenance list --lang ja", user_id="U0ALICE")
+    await stack.command("maintenance start 30m --service checkout", user_id="U0ALICE")
+    await stack.command("maintenance start 1h --service billing 移行作業", user_id="U0ALICE")
+    await stack.settle()
+    await stack.command("メンテナンス 一覧 --lang ja", user_id="U0ALICE")
+    await stack.command("maintenance end --service checkout --lang ja", user_id="U0ALICE")
+    await stack.command("maintenance end --service checkout", user_id="U0ALICE")
+    await stack.settle()
+    joined = "\n".join(str(r.body.get("text", "")) for r in stack.fake.responses)
+    assert "実施中のメンテナンスはありません" in joined
+    assert "*checkout*" in joined and "移行作業" in joined
+    assert "checkout のメンテナンスを終了しました" in joined
+    assert "No open maintenance window to end." in joined
+    assert sum("is over" in m.text for m in stack.fake.messages(TRIAGE)) == 1
+    alert = generic("checkout 5xx", service="checkout", host="web-1")
+    assert (await post(stack, "/hooks/generic", alert, auth=GENERIC))[0] == 202
+    assert len(await incidents(stack)) == 1
