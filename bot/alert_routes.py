@@ -154,8 +154,10 @@ class AlertIntake:
 def _json(text: str) -> Any:
     try:
         return json.loads(text)
-    except ValueError as exc:
-        raise BadPayload("body", f"is not valid JSON ({exc.msg} at line {exc.lineno})") from None  # type: ignore[attr-defined]
+    except json.JSONDecodeError as exc:
+        raise BadPayload("body", f"is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise BadPayload("body", "is nested too deeply") from None
 
 
 def _authenticate(request: web.Request, sources: Sequence[Source], scheme: str) -> Source | None:

@@ -73,6 +73,8 @@ async def test_credentials_are_checked_and_nothing_is_stored_without_them(stack:
     [
         ("/hooks/alertmanager", f"Bearer {AM_TOKEN}", "{not json", "body"),
         ("/hooks/alertmanager", f"Bearer {AM_TOKEN}", {"alerts": "nope"}, "alerts"),
+        ("/hooks/alertmanager", f"Bearer {AM_TOKEN}", "[" * 50_000 + "]" * 50_000, "body"),
+        ("/hooks/alertmanager", f"Bearer {AM_TOKEN}", b"\xff\xfe{}", "body"),
         ("/hooks/alertmanager", f"Bearer {AM_TOKEN}", {"alerts": [{"status": "burning"}]}, "alerts[0].status"),
         (
             "/hooks/alertmanager",
@@ -96,18 +98,18 @@ async def test_a_body_of_the_wrong_shape_gets_400_naming_the_field(
     assert await event_count(stack) == 0
 
 
-@pytest.fixture
-def alerts_settings() -> dict[str, Any]:
-    return alerts_config(max_body="4KiB")
+class TestMaxBody:
+    @pytest.fixture
+    def alerts_settings(self) -> dict[str, Any]:
+        return alerts_config(max_body="4KiB")
 
-
-async def test_a_body_over_max_body_gets_413(stack: LocalStack) -> None:
-    big = generic("big", description="x" * 5000)
-    status, answer = await post(stack, "/hooks/generic", big, auth=GENERIC)
-    assert status == 413 and "max_body" in answer["message"]
-    status, _ = await post(stack, "/hooks/generic", generic("small"), auth=GENERIC)
-    assert status == 202
-    assert await event_count(stack) == 1
+    async def test_a_body_over_max_body_gets_413(self, stack: LocalStack) -> None:
+        big = generic("big", description="x" * 5000)
+        status, answer = await post(stack, "/hooks/generic", big, auth=GENERIC)
+        assert status == 413 and "max_body" in answer["message"]
+        status, _ = await post(stack, "/hooks/generic", generic("small"), auth=GENERIC)
+        assert status == 202
+        assert await event_count(stack) == 1
 
 
 async def test_a_double_delivery_and_a_repeat_change_state_once(stack: LocalStack) -> None:
