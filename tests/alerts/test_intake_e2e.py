@@ -259,3 +259,13 @@ async def test_maintenance_list_and_end_early_in_japanese(stack: LocalStack) -> 
     alert = generic("checkout 5xx", service="checkout", host="web-1")
     assert (await post(stack, "/hooks/generic", alert, auth=GENERIC))[0] == 202
     assert len(await incidents(stack)) == 1
+
+
+async def test_grafana_webhook_version_1_declares_on_its_own_path(stack: LocalStack) -> None:
+    body = payload_json("api-01-firing-single.json")
+    body.update(version="1", orgId=1, title="[FIRING:1] HighErrorRate", state="alerting", message="…")
+    body["alerts"][0].update(silenceURL="http://grafana/silence", dashboardURL="", values={"B": 0.12})
+    status, _ = await post(stack, "/hooks/grafana", body)
+    assert status == 202
+    [incident] = await incidents(stack)
+    assert incident.title.startswith("[CRITICAL] HighErrorRate")
