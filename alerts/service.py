@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
+from typing import Any
 
 from alerts.config import AlertsConfig
 from alerts.maintenance import MaintenanceWindow
@@ -45,6 +47,7 @@ class AlertService:
         bus: EventBus,
         clock: Clock,
         locale: str,
+        spawn: Callable[[Coroutine[Any, Any, None], str], object],
     ) -> None:
         self.config = config
         self.store = store
@@ -56,6 +59,7 @@ class AlertService:
         self.bus = bus
         self.clock = clock
         self.locale = locale
+        self.spawn = spawn  # owned background work: a slow Slack must not hold up the next alert
         self._lock = asyncio.Lock()
 
     async def process_pending(self) -> int:
@@ -133,9 +137,11 @@ class AlertService:
             case Declare():
                 await self._declare(await self.store.add(alert, now, _DECLARING))
             case Triage():
-                await self.board.triage(await self.store.add(alert, now, "triage"), "triage", self.locale)
+                stored = await self.store.add(alert, now, "triage")
+                self.spawn(self.board.triage(stored, "triage", self.locale), "alert-triage")
             case UnderMaintenance():
-                await self.board.triage(await self.store.add(alert, now, "maintenance"), "maintenance", self.locale)
+                stored = await self.store.add(alert, now, "maintenance")
+                self.spawn(self.board.triage(stored, "maintenance", self.locale), "alert-maintenance")
             case Ignore(reason=reason):
                 log.info("alert %s from %s ignored: %s", alert.key, alert.source, reason)
 

@@ -64,6 +64,7 @@ def build_alerts(
         bus=bus,
         clock=clock,
         locale=team.locale,
+        spawn=lambda work, name: tasks.spawn(work, name=name),
     )
 
     async def maintenance_over(deadline: Deadline, now: datetime) -> None:
