@@ -11,7 +11,6 @@ import os
 import platform
 import re
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,9 +84,3 @@ def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
     return ordered[k]
-
-
-def ensure_root_on_path() -> None:
-    """Let a bench run as ``python bench/x.py`` import the project and ``bench.results``."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))

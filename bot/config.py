@@ -78,6 +78,7 @@ class TeamConfig(BaseModel):
     knowledge: dict[str, Any] = Field(default_factory=dict)
     postmortem: dict[str, Any] = Field(default_factory=dict)
     services: dict[str, Any] = Field(default_factory=dict)
+    alerts: dict[str, Any] = Field(default_factory=dict)  # validated by alerts.config
 
     @field_validator("timezone")
     @classmethod

@@ -11,6 +11,9 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from alerts.service import AlertService
+from bot.alert_routes import AlertIntake
+from bot.alert_wiring import build_alerts
 from bot.config import ConfigError, Settings, TeamConfig
 from bot.escalation_wiring import build_escalation
 from bot.postmortem_wiring import build_postmortems
@@ -98,6 +101,8 @@ class Services:
     postmortems: SqlPostmortemStore
     postmortem_later: Coalescer[int]
     http: HttpSessions
+    alerts: AlertService
+    alert_intake: AlertIntake
 
     def locale(self, requested: str | None = None) -> str:
         return requested or self.team.locale
@@ -130,6 +135,8 @@ class Services:
         # A large knowledge base takes seconds to index: do it beside serving, not before.
         self.tasks.spawn(self.knowledge.load(), name="knowledge-index")
         await self.timers.start()
+        if self.alerts is not None:  # alerts stored before a crash or stop and not yet acted on
+            self.tasks.spawn(self.alerts.process_pending(), name="alerts-resume")
 
     async def ready(self) -> bool:
         try:
@@ -241,6 +248,19 @@ def build_services(
         severity_label=severity_label,
         escalation=escalation,
     )
+    alerts, alert_intake = build_alerts(
+        team=team,
+        scale=scale,
+        engine_db=engine,
+        incidents=incidents,
+        store=store,
+        gateway=gateway,
+        timers=timers,
+        bus=bus,
+        clock=clock,
+        tasks=tasks,
+        severity_label=severity_label,
+    )
     return Services(
         settings=settings,
         team=team,
@@ -264,4 +284,6 @@ def build_services(
         postmortems=postmortems,
         postmortem_later=postmortem_later,
         http=http,
+        alerts=alerts,
+        alert_intake=alert_intake,
     )

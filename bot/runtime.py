@@ -60,7 +60,9 @@ async def start_bot(
 ) -> RunningBot:
     services, bolt = build_bot(settings, team, clock, drive_wall_clock=drive_wall_clock)
     await services.start(migrate=migrate)
-    runner = web.AppRunner(build_web_app(bolt, services.ready), access_log=None)
+    intake = services.alert_intake
+    web_app = build_web_app(bolt, services.ready, more_routes=intake.add_routes if intake.config.enabled else None)
+    runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host or settings.host, settings.port if port is None else port)
     await site.start()

@@ -19,7 +19,12 @@ MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is n
 READY: web.AppKey[Callable[[], Awaitable[bool]]] = web.AppKey("ready")
 
 
-def build_web_app(bolt: AsyncApp, ready: Callable[[], Awaitable[bool]]) -> web.Application:
+def build_web_app(
+    bolt: AsyncApp,
+    ready: Callable[[], Awaitable[bool]],
+    *,
+    more_routes: Callable[[web.Application], None] | None = None,
+) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY)
     app[READY] = ready
 
@@ -39,6 +44,8 @@ def build_web_app(bolt: AsyncApp, ready: Callable[[], Awaitable[bool]]) -> web.A
     app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    if more_routes is not None:
+        more_routes(app)  # the alert hooks (bot/alert_routes.py) bound their own bodies
     return app
 
 

@@ -48,6 +48,9 @@ class SlackGateway:
             raise map_error(method, exc) from None
         return dict(response.data) if isinstance(response.data, dict) else {}
 
+    async def bot_user_id(self) -> str:
+        return str((await self._call("auth.test")).get("user_id", ""))
+
     async def create_channel(self, name: str) -> tuple[str, str]:
         data = await self._call("conversations.create", name=name, is_private=False)
         channel = data["channel"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import declare_form, events, incident_command, knowledge, oncall, paging, timeline, update_form
+from handlers import alerts, declare_form, events, incident_command, knowledge, oncall, paging, timeline, update_form
 from handlers.ports import Services
 
 
@@ -17,3 +17,4 @@ def register_all(app: AsyncApp, services: Services) -> None:
     oncall.register(app, services)
     timeline.register(app, services)
     knowledge.register(app, services)
+    alerts.register(app, services)

@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from handlers import commanding, knowledge, lifecycle, paging, postmortem, timeline  # noqa: F401 - they register their routes
+from handlers import alerts, commanding, knowledge, lifecycle, paging, postmortem, timeline  # noqa: F401 - they register their routes
 from handlers.context import CommandContext, reply
 from handlers.ports import Services
 from handlers.routes import Route, route_for

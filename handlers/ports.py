@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from alerts.service import AlertService
 from chat.directory import SlackDirectory
 from chat.gateway import SlackGateway
 from escalation.service import Escalation
@@ -86,6 +87,9 @@ class Services(Protocol):
 
     @property
     def escalation(self) -> Escalation: ...
+
+    @property
+    def alerts(self) -> AlertService: ...
 
     @property
     def postmortem(self) -> PostmortemService: ...

@@ -185,6 +185,17 @@ class Report:
     lang: str | None = _lang()
 
 
+@dataclass(frozen=True, slots=True)
+class Maintenance:
+    """``maintenance start 2h --service checkout reason`` · ``maintenance list`` · ``maintenance end``."""
+
+    action: Literal["start", "list", "end"]
+    service: str = ""
+    duration_seconds: int = 0
+    reason: str = ""
+    lang: str | None = _lang()
+
+
 IncidentCommand = (
     Help
     | Declare
@@ -211,4 +222,5 @@ IncidentCommand = (
     | ActionDone
     | Postmortem
     | Report
+    | Maintenance
 )

@@ -27,6 +27,7 @@ from incident.command_types import (
     IncidentCommand,
     Kb,
     ListOpen,
+    Maintenance,
     Note,
     Postmortem,
     Reopen,
@@ -42,6 +43,7 @@ from incident.command_types import (
     TimelineEdit,
     Update,
 )
+from incident.durations import DurationError, parse_duration
 from incident.entry_kinds import resolve_kind
 from incident.model import USER_KINDS, Status
 from incident.severity import SeverityScale
@@ -96,6 +98,9 @@ SUBCOMMANDS: dict[str, str] = {
     "timeline": "timeline",
     "タイムライン": "timeline",
     "kb": "kb",
+    "maintenance": "maintenance",
+    "メンテナンス": "maintenance",
+    "保守": "maintenance",
     "ナレッジ": "kb",
     "action": "action",
     "対応": "action",
@@ -417,6 +422,42 @@ def _report(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentComman
     return Report(None, lang=lang)
 
 
+_MAINTENANCE_ACTIONS = {"start": "start", "開始": "start", "list": "list", "一覧": "list", "end": "end", "終了": "end"}
+_SERVICE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,79}$")
+
+
+def _maintenance(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentCommand | CommandError:
+    action = _MAINTENANCE_ACTIONS.get(_fold(w.words[1])) if len(w.words) > 1 else None
+    if action is None:
+        return CommandError("commands.maintenance_usage", {})
+    words = w.words[2:]
+    service = ""
+    if "--service" in [_fold(x) for x in words]:
+        at = [_fold(x) for x in words].index("--service")
+        if at + 1 >= len(words):
+            return CommandError("commands.flag_needs_value", {"flag": "--service"})
+        service = words[at + 1]
+        words = words[:at] + words[at + 2 :]
+        if not _SERVICE.match(service):
+            return CommandError("commands.maintenance_bad_service", {"service": service[:40]})
+    if action == "list":
+        return Maintenance("list", lang=lang)
+    if action == "end":
+        return Maintenance("end", service=service, lang=lang)
+    if not words:
+        return CommandError("commands.maintenance_usage", {})
+    try:
+        duration = parse_duration(words[0])
+    except DurationError:
+        return CommandError("commands.maintenance_bad_duration", {"duration": words[0][:20]})
+    if duration.total_seconds() > 7 * 86400:
+        return CommandError("commands.maintenance_too_long", {})
+    if not service:
+        return CommandError("commands.maintenance_needs_service", {})
+    reason = " ".join(words[1:]).strip()[:500]
+    return Maintenance("start", service, int(duration.total_seconds()), reason, lang=lang)
+
+
 _PARSERS: dict[str, _Parser] = {
     "help": _no_args(Help),
     "declare": _declare,
@@ -442,6 +483,7 @@ _PARSERS: dict[str, _Parser] = {
     "action": _action,
     "postmortem": _no_args(Postmortem),
     "report": _report,
+    "maintenance": _maintenance,
 }
 
 

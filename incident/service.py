@@ -206,6 +206,10 @@ class IncidentService:
             return await self.resolve(channel_id, actor, text)
         return await self.change(channel_id, move_status(target, actor, self.permissions, text))
 
+    async def move_incident_status(self, incident_id: int, target: Target, actor: Actor, text: str = "") -> Outcome:
+        """``move_status`` for an incident known by id (alerts, timers), not by its channel."""
+        return await self.change_incident(incident_id, move_status(target, actor, self.permissions, text))
+
     async def change_severity(self, channel_id: str, severity: str, actor: Actor) -> Outcome:
         outcome = await self.change(channel_id, change_severity(severity, actor, self.permissions, self.scale))
         if outcome.ok and outcome.incident is not None:

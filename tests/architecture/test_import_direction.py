@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_PACKAGES = ("incident", "timeline", "escalation", "knowledge", "postmortem")
+DOMAIN_PACKAGES = ("incident", "timeline", "escalation", "knowledge", "postmortem", "alerts")
 FORBIDDEN = (
     "slack_bolt",
     "slack_sdk",
