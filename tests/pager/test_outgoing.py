@@ -119,7 +119,8 @@ async def test_a_timeout_is_retried(receiver: Receiver) -> None:
     target = webhook.WebhookTarget(receiver.url, SecretStr("s3cret"))
     async with aiohttp.ClientSession() as http:
         result = await webhook.send(http, target, {"event": "trigger"}, policy=FAST, sleep=no_sleep)
-    assert result.ok and result.attempts == 2
+    # The first attempt hangs past the timeout and is retried; a loaded machine may need one more.
+    assert result.ok and result.attempts >= 2 and len(receiver.requests) == result.attempts
 
 
 async def test_the_webhook_signature_verifies_and_a_tampered_body_does_not(receiver: Receiver) -> None:
