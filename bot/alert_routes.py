@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from alerts.config import AlertsConfig, Source
-from alerts.model import BadPayload
+from alerts.model import Alert, BadPayload
 from alerts.ports import AlertStore, Inbound
 from alerts.sources import parse_alertmanager, parse_generic, parse_opsgenie_create, parse_opsgenie_update
 from bot.tasks import BackgroundTasks
@@ -53,36 +53,31 @@ class AlertIntake:
     # Routes ----------------------------------------------------------------------------
 
     async def alertmanager(self, request: web.Request) -> web.Response:
-        source = _authenticate(request, self.config.sources_of("alertmanager", "grafana"), "Bearer")
-        if source is None:
-            return _unauthorized("Bearer")
-        body = await self._body(request)
-        if isinstance(body, web.Response):
-            return body
-        try:
-            alerts = parse_alertmanager(_json(body[1]), source, self.config)
-        except BadPayload as exc:
-            return _bad(exc)
-        items = [Inbound("alert", data=a.as_data()) for a in alerts]
-        return await self._store(
-            source, request.path, body[0], items, web.json_response({"status": "success"}, status=202)
-        )
+        return await self._hook(request, ("alertmanager", "grafana"), parse_alertmanager, {"status": "success"})
 
     async def generic(self, request: web.Request) -> web.Response:
-        source = _authenticate(request, self.config.sources_of("generic"), "Bearer")
+        return await self._hook(request, ("generic",), parse_generic, {"status": "accepted"})
+
+    async def _hook(
+        self,
+        request: web.Request,
+        kinds: tuple[str, ...],
+        parse: Callable[[object, Source, AlertsConfig], list[Alert]],
+        answer: dict[str, str],
+    ) -> web.Response:
+        """A bearer-token webhook: authenticate, read, parse, store, then 202."""
+        source = _authenticate(request, self.config.sources_of(*kinds), "Bearer")
         if source is None:
             return _unauthorized("Bearer")
         body = await self._body(request)
         if isinstance(body, web.Response):
             return body
         try:
-            alerts = parse_generic(_json(body[1]), source, self.config)
+            alerts = parse(_json(body[1]), source, self.config)
         except BadPayload as exc:
             return _bad(exc)
         items = [Inbound("alert", data=a.as_data()) for a in alerts]
-        return await self._store(
-            source, request.path, body[0], items, web.json_response({"status": "accepted"}, status=202)
-        )
+        return await self._store(source, request.path, body[0], items, web.json_response(answer, status=202))
 
     async def opsgenie_create(self, request: web.Request) -> web.Response:
         source = _authenticate(request, self.config.sources_of("opsgenie"), "GenieKey")

@@ -86,3 +86,6 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared/ is not beside this clone (CI has it; a user's clone does not)")
     return SHARED
+
+# A local receiver for outgoing pagers (tests/pager and tests/e2e).
+pytest_plugins = ["tests.pager.receiver"]

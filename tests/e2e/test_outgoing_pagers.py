@@ -4,44 +4,16 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import web
 
 from bot.config import TeamConfig
 from bot.local_stack import ANNOUNCE_CHANNEL, LocalStack
 from pager.webhook import verify_signature
 from tests.e2e.test_declare_and_resolve import declare
+from tests.pager.receiver import Receiver
 
 SECRET = "whsec-e2e"
-
-
-class Receiver:
-    def __init__(self) -> None:
-        self.bodies: list[bytes] = []
-        self.headers: list[dict[str, str]] = []
-        self.url = ""
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.headers.append(dict(request.headers))
-        self.bodies.append(await request.read())
-        return web.json_response({"ok": True})
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    r = Receiver()
-    app = web.Application()
-    app.router.add_post("/hook", r.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    r.url = f"http://{host}:{port}/hook"
-    yield r
-    await runner.cleanup()
 
 
 @pytest.fixture
@@ -66,9 +38,9 @@ async def test_the_posted_webhook_bodies_are_the_documented_shape(stack: LocalSt
     await stack.command("resolve rolled back", channel_id=channel)
     await stack.settle()
 
-    bodies = [json.loads(b) for b in receiver.bodies]
+    bodies = [json.loads(body) for _, body in receiver.requests]
     assert [b["event"] for b in bodies] == ["trigger", "acknowledge", "resolve"]
-    for raw, headers in zip(receiver.bodies, receiver.headers, strict=True):
+    for headers, raw in receiver.requests:
         assert verify_signature(
             SECRET, headers["X-Hikeshi-Timestamp"], raw, headers["X-Hikeshi-Signature"], now=time.time()
         )

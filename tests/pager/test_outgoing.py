@@ -4,55 +4,19 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 from pydantic import SecretStr
 
 from pager import pagerduty, webhook
 from pager.delivery import RetryPolicy
+from tests.pager.receiver import Receiver
 
 AT = datetime(2026, 11, 22, 5, 30, tzinfo=UTC)
 FAST = RetryPolicy(attempts=4, base_delay=0.01, timeout=0.2)
-
-
-class Receiver:
-    def __init__(self) -> None:
-        self.requests: list[tuple[dict[str, str], bytes]] = []
-        self.answers: list[int] = []
-        self.hang = False
-        self.retry_after: str | None = None
-        self.url = ""
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.requests.append((dict(request.headers), await request.read()))
-        if self.hang:
-            self.hang = False
-            import asyncio
-
-            await asyncio.sleep(0.4)
-        status = self.answers.pop(0) if self.answers else 202
-        headers = {"Retry-After": self.retry_after} if status == 429 and self.retry_after else None
-        return web.json_response({"status": "success"}, status=status, headers=headers)
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    r = Receiver()
-    app = web.Application()
-    app.router.add_post("/{tail:.*}", r.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    r.url = f"http://{host}:{port}/v2/enqueue"
-    yield r
-    await runner.cleanup()
 
 
 async def no_sleep(_: float) -> None:
