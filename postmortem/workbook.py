@@ -54,6 +54,7 @@ def _impact(pm: PostmortemInput, L: Labels) -> list[list[Any]]:
         [L.at("postmortem.at.started"), i.started_at],
         [L.at("postmortem.impact.end"), pm.end],
         [L("postmortem.impact.duration"), f.duration_minutes],
+        [L.minutes("postmortem.time.to_mitigate"), _minutes(dict(pm.durations())["to_mitigate"])],
         [L("postmortem.impact.users"), f.affected_users],
         [L("postmortem.impact.tps"), i.impact.tps],
         [L("postmortem.impact.price"), i.impact.revenue_per_txn],
@@ -81,9 +82,9 @@ def build_workbook(pm: PostmortemInput) -> bytes:
             e.occurred_at,
             L.kind(e.kind),
             pm.name(e.actor),
-            e.text,
+            L.entry_text(e),
             amended if e.amended else "",
-            e.permalink or "",
+            "\n".join([*([e.permalink] if e.permalink else []), *(f["permalink"] for f in e.files if f.get("permalink"))]),
         ]
         for e in pm.timeline
     ]
@@ -101,22 +102,24 @@ def build_workbook(pm: PostmortemInput) -> bytes:
 
     page_rows = [
         [
-            p.paged_at,
-            p.target,
-            L(f"postmortem.page_kind.{p.display_kind}"),
-            ", ".join(pm.name(u) for u in p.user_ids),
-            pm.name(p.acked_by) if p.acked_by else "",
-            p.acked_at,
-            _minutes(p.time_to_ack),
+            a.page.paged_at,
+            a.page.target,
+            L(f"postmortem.page_kind.{a.page.display_kind}"),
+            ", ".join(pm.name(u) for u in a.page.user_ids),
+            L(f"postmortem.answer_state.{a.state}"),
+            pm.name(a.by) if a.by else "",
+            a.at,
+            _minutes(a.time_to_ack),
         ]
-        for p in sorted(pm.pages, key=lambda p: p.paged_at)
+        for a in pm.answers
     ]
     titles = [
         L.at("postmortem.paged_at"),
         L("postmortem.target"),
         L("postmortem.kind"),
         L("postmortem.who"),
-        L("postmortem.acked"),
+        L("postmortem.answer"),
+        L("postmortem.acked_by"),
         L.at("postmortem.acked"),
         L.minutes("postmortem.time_to_ack"),
     ]

@@ -81,12 +81,12 @@ def test_every_summary_field(en: Workbook) -> None:
         "Detected (Asia/Tokyo)": datetime(2026, 11, 22, 14, 35),
         "Declared (Asia/Tokyo)": datetime(2026, 11, 22, 14, 36),
         "Acknowledged (Asia/Tokyo)": datetime(2026, 11, 22, 14, 40),
-        "Mitigated (Asia/Tokyo)": datetime(2026, 11, 22, 16, 45),
-        "Resolved (Asia/Tokyo)": datetime(2026, 11, 22, 17, 0),
+        "Mitigated (Asia/Tokyo)": datetime(2026, 11, 22, 16, 30),
+        "Resolved (Asia/Tokyo)": datetime(2026, 11, 22, 16, 45),
         "Time to detect (min)": 5,
         "Time to acknowledge (from detection) (min)": 5,
-        "Time to mitigate (min)": 135,
-        "Time to resolve (min)": 150,
+        "Time to mitigate (min)": 120,
+        "Time to resolve (min)": 135,
         "Impact duration (minutes)": 135,
         "Affected services": "checkout, payments",
         "Resolution": "Rolled back release 2026.11.22-3",
@@ -100,7 +100,18 @@ def test_times_are_real_datetimes_and_figures_are_numbers(en: Workbook) -> None:
     assert first[0].value == datetime(2026, 11, 22, 14, 30) and first[0].number_format == "yyyy-mm-dd hh:mm"
     assert first[0].is_date  # stored as a serial number with a date format: Excel sorts and filters it as time
     page = [c.value for c in next(en["Escalations"].iter_rows(min_row=2, max_row=2))]
-    assert page == [datetime(2026, 11, 22, 14, 36), "level1", "page", "bob", "bob", datetime(2026, 11, 22, 14, 40), 4]
+    assert page == [
+        datetime(2026, 11, 22, 14, 36),
+        "level1",
+        "page",
+        "bob",
+        "acknowledged",
+        "bob",
+        datetime(2026, 11, 22, 14, 40),
+        4,
+    ]
+    fyi = [c.value for c in next(en["Escalations"].iter_rows(min_row=3, max_row=3))]
+    assert fyi == [datetime(2026, 11, 22, 14, 36), "level2", "FYI", "carol", "FYI, no answer expected", None, None, None]
     action = [c.value for c in next(en["Actions"].iter_rows(min_row=2, max_row=2))]
     assert action == [
         1,
@@ -114,7 +125,7 @@ def test_times_are_real_datetimes_and_figures_are_numbers(en: Workbook) -> None:
 
 def test_deleted_entries_are_left_out_and_amended_ones_marked(en: Workbook) -> None:
     rows = [[c.value for c in r] for r in en["Timeline"].iter_rows(min_row=2)]
-    assert len(rows) == 9
+    assert len(rows) == 11
     verification = next(r for r in rows if r[1] == "Verification")
     assert verification[4] == "amended"
     pm = example()
@@ -206,7 +217,7 @@ def test_a_missing_load_figure_is_an_empty_cell_not_an_error() -> None:
 
 def test_a_large_timeline_is_written_in_full() -> None:
     book = _book(notes=6000)
-    assert book["Timeline"].max_row == 1 + 9 + 6000
+    assert book["Timeline"].max_row == 1 + 11 + 6000
 
 
 def test_due_dates_are_dates() -> None:
