@@ -244,6 +244,5 @@ def build_services(
         clock=clock,
         bus=bus,
         severity_label=severity_label,
-        escalation=lambda: services.escalation,
     )
     return services

@@ -11,7 +11,6 @@ from bot.scheduler import DeadlineScheduler
 from chat.directory import SlackDirectory
 from chat.gateway import SlackGateway
 from chat.postmortem_publisher import SlackPostmortemPublisher
-from escalation.engine import EscalationEngine
 from incident import events
 from incident.clock import Clock
 from incident.durations import DurationError, parse_duration
@@ -20,6 +19,7 @@ from incident.model import Status
 from postmortem.model import PageSummary
 from postmortem.service import REVIEW, PostmortemService, PostmortemSettings
 from storage.deadlines import Deadline
+from storage.escalations import SqlEscalationStore
 from storage.incidents import SqlIncidentStore
 from storage.postmortems import SqlPostmortemStore
 from timeline.coalesce import Coalescer
@@ -50,20 +50,19 @@ def build_postmortems(
     clock: Clock,
     bus: EventBus,
     severity_label: Callable[[str, str], str],
-    escalation: Callable[[], EscalationEngine | None],
 ) -> tuple[PostmortemService, SqlPostmortemStore, Coalescer[int]]:
     postmortems = SqlPostmortemStore(engine_db)  # type: ignore[arg-type]
 
     async def names(ids: Sequence[str]) -> dict[str, str]:
         return {i: (await directory.user_name(i)) or i for i in ids}
 
+    sent = SqlEscalationStore(engine_db)  # type: ignore[arg-type]
+
     async def pages(incident_id: int) -> list[PageSummary]:
-        engine = escalation()
-        if engine is None:
-            return []
+        # The pages as they were sent, whatever the roster or policy says today.
         return [
             PageSummary(p.target, p.kind, p.reason, tuple(p.user_ids), p.paged_at, p.acked_by, p.acked_at)
-            for p in await engine.store.pages(incident_id)
+            for p in await sent.pages(incident_id)
         ]
 
     service = PostmortemService(

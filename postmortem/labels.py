@@ -45,7 +45,7 @@ class Labels:
     def entry_text(self, e: TimelineEntry) -> str:
         """What an entry says; a status change says from which status to which, then its note."""
         before, after = e.data.get("status_from"), e.data.get("status_to")
-        if not (before and after):
+        if e.kind != "status_changed" or not (before and after):
             return e.text
         moved = f"{self.status(str(before))} → {self.status(str(after))}"
         return f"{moved}: {e.text}" if e.text.strip() else moved

@@ -112,6 +112,16 @@ class ActionItem:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredDraft:
+    """A kept version: its number, the Markdown as posted, and the names it was written with."""
+
+    version: int
+    markdown: str
+    names: Mapping[str, str]
+    generated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PostmortemInput:
     """Everything one rendering needs; renderers read nothing else (no clock, no storage).
 

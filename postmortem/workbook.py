@@ -14,6 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from incident.model import TimelineEntry
 from postmortem.cells import table
 from postmortem.labels import Labels
 from postmortem.model import PostmortemInput
@@ -25,6 +26,10 @@ KNOWLEDGE_SHEET = "Knowledge"
 
 def _minutes(span: timedelta | None) -> float | None:
     return round(span.total_seconds() / 60, 1) if span is not None else None
+
+
+def _links(e: TimelineEntry) -> list[str]:
+    return [*([e.permalink] if e.permalink else []), *(f["permalink"] for f in e.files if f.get("permalink"))]
 
 
 def _summary(pm: PostmortemInput, L: Labels) -> list[list[Any]]:
@@ -84,7 +89,7 @@ def build_workbook(pm: PostmortemInput) -> bytes:
             pm.name(e.actor),
             L.entry_text(e),
             amended if e.amended else "",
-            "\n".join([*([e.permalink] if e.permalink else []), *(f["permalink"] for f in e.files if f.get("permalink"))]),
+            "\n".join(_links(e)),
         ]
         for e in pm.timeline
     ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from postmortem.model import ActionItem
+from postmortem.model import ActionItem, StoredDraft
 from storage.database import session_factory
 from storage.postmortem_tables import ActionItemRow, PostmortemVersionRow
 
@@ -65,27 +66,47 @@ class SqlPostmortemStore:
             ).scalars()
             return [ActionItem(r.n, r.horizon, r.text, r.owner, r.due, r.done) for r in rows]
 
-    async def add_version(self, incident_id: int, markdown: str, at: datetime) -> int:
+    async def add_version(
+        self, incident_id: int, render: Callable[[int], str], at: datetime, names: Mapping[str, str]
+    ) -> StoredDraft:
+        """Numbers the next version, renders it with its own number and keeps it with its names."""
         for _ in range(10):
+            async with self._sessions() as session:
+                last = (
+                    await session.execute(
+                        select(func.coalesce(func.max(PostmortemVersionRow.version), 0)).where(
+                            PostmortemVersionRow.incident_id == incident_id
+                        )  # type: ignore[arg-type]
+                    )
+                ).scalar_one()
+            draft = StoredDraft(int(last) + 1, render(int(last) + 1), dict(names), at)
             try:
                 async with self._sessions() as session, session.begin():
-                    last = (
-                        await session.execute(
-                            select(func.coalesce(func.max(PostmortemVersionRow.version), 0)).where(
-                                PostmortemVersionRow.incident_id == incident_id
-                            )  # type: ignore[arg-type]
-                        )
-                    ).scalar_one()
-                    version = int(last) + 1
                     session.add(
                         PostmortemVersionRow(
-                            incident_id=incident_id, version=version, generated_at=at, markdown=markdown
+                            incident_id=incident_id,
+                            version=draft.version,
+                            generated_at=at,
+                            markdown=draft.markdown,
+                            names=draft.names,
                         )
                     )
-                return version
+                return draft
             except IntegrityError:
-                continue
+                continue  # another writer took the number; draw again
         raise RuntimeError("could not number the postmortem version")
+
+    async def latest(self, incident_id: int) -> StoredDraft | None:
+        async with self._sessions() as session:
+            row = (
+                await session.execute(
+                    select(PostmortemVersionRow)
+                    .where(PostmortemVersionRow.incident_id == incident_id)  # type: ignore[arg-type]
+                    .order_by(PostmortemVersionRow.version.desc())  # type: ignore[attr-defined]
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+            return StoredDraft(row.version, row.markdown, dict(row.names or {}), row.generated_at) if row else None
 
     async def versions(self, incident_id: int) -> list[tuple[int, str]]:
         async with self._sessions() as session:
