@@ -18,13 +18,14 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from i18n import t
-from postmortem.cells import table
+from postmortem.cells import Printing, table
 
 # Domain §9: under half of the month's error budget left, feature releases freeze.
 FREEZE_BELOW_PERCENT = 50.0
+CHART_ROWS = 20  # rows the weekly chart covers below its table
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +217,12 @@ def build_month_report(
         return labels.get(severity, severity)
 
     wb = Workbook(write_only=True)
+    footer = t("postmortem.print.footer", locale)
+
+    def sheet(key: str) -> tuple[WriteOnlyWorksheet, Printing]:
+        name = L(f"sheet.{key}")
+        return wb.create_sheet(name), Printing(f"{L('title', month=month)} {name}", footer)
+
     rate = f.within_target_rate * 100 if f.within_target_rate is not None else None
     rows: list[list[object]] = [
         [L("month"), f.month],
@@ -228,17 +235,20 @@ def build_month_report(
     ]
     rows += [[L("by_severity", severity=sev(s)), n] for s, n in f.by_severity.items()]
     rows += [[L("by_service", service=s), n] for s, n in f.by_service.items()]
-    table(wb.create_sheet("Summary"), [L("figure"), t("postmortem.value", locale)], rows, tz)
+    ws, printing = sheet("summary")
+    table(ws, [L("figure"), t("postmortem.value", locale)], rows, tz, printing=printing)
 
     freeze = {True: L("freeze_yes"), False: L("freeze_no")}
+    ws, printing = sheet("availability")
     table(
-        wb.create_sheet("Availability"),
+        ws,
         [L("service"), L("availability"), L("slo"), L("downtime"), L("budget_left"), L("freeze")],
         [
             [a.service, a.availability, a.slo, round(a.downtime_minutes, 1), a.budget_left_percent, freeze[a.freeze]]
             for a in f.availability.values()
         ],
         tz,
+        printing=printing,
     )
 
     start, end = month_bounds(month, tz)
@@ -258,8 +268,9 @@ def build_month_report(
             return ""
         return L("yes") if i.tta is not None and i.tta <= i.response_target else L("no")
 
+    ws, printing = sheet("incidents")
     table(
-        wb.create_sheet("Incidents"),
+        ws,
         titles,
         [
             [
@@ -280,10 +291,11 @@ def build_month_report(
         ],
         tz,
         wrap_cols=frozenset({1, 8, 9, 10, 11}),
+        printing=printing,
     )
 
     weeks = range(1, 6)
-    weekly = wb.create_sheet("Weekly")
+    weekly, printing = sheet("weekly")
     table(
         weekly,
         [L("week"), *(sev(s) for s in f.severities)],
@@ -292,6 +304,8 @@ def build_month_report(
             for w in weeks
         ],
         tz,
+        printing=printing,
+        print_rows=CHART_ROWS,
     )
     if f.severities:
         chart = BarChart()
@@ -304,7 +318,7 @@ def build_month_report(
         )
         chart.set_categories(Reference(weekly, min_col=1, min_row=2, max_row=1 + len(weeks)))
         chart.width, chart.height = 18, 9
-        weekly.add_chart(chart, f"{get_column_letter(last_col + 2)}2")
+        weekly.add_chart(chart, f"A{len(weeks) + 3}")  # below the table: on the same printed page
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

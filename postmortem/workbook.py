@@ -1,9 +1,9 @@
 """The postmortem spreadsheet. CPU-heavy and synchronous: callers run it in a thread.
 
 Always written in openpyxl's write-only mode: rows stream to the file, so a 100,000-entry
-timeline costs a few MiB rather than hundreds. Sheet names are English (stable for tools
-and macros); headers and labels follow the locale. Times are real Excel datetimes in the
-team's zone, named in the header ("Time (Asia/Tokyo)").
+timeline costs a few MiB rather than hundreds. Sheet names, headers and labels follow the
+locale (a Japanese file is Japanese throughout); every sheet is set up to print one page
+wide. Times are real Excel datetimes in the team's zone, named in the header ("Time (Asia/Tokyo)").
 """
 
 from __future__ import annotations
@@ -13,15 +13,13 @@ from datetime import timedelta
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from incident.model import TimelineEntry
-from postmortem.cells import table
+from postmortem.cells import Printing, table
 from postmortem.labels import Labels
 from postmortem.model import PostmortemInput
 from postmortem.root_cause import SECTIONS, prefill
-
-SHEETS: tuple[str, ...] = ("Summary", "Timeline", "Impact", "Escalations", "Root cause", "Actions")
-KNOWLEDGE_SHEET = "Knowledge"
 
 
 def _minutes(span: timedelta | None) -> float | None:
@@ -79,7 +77,13 @@ def build_workbook(pm: PostmortemInput) -> bytes:
     wb = Workbook(write_only=True)
     two_columns = [L("postmortem.field"), L("postmortem.value")]
 
-    table(wb.create_sheet("Summary"), two_columns, _summary(pm, L), tz, wrap_cols=frozenset({1}))
+    def sheet(key: str) -> tuple[WriteOnlyWorksheet, Printing]:
+        """A sheet named in the file's language, printed with the incident's number on every page."""
+        name = L(f"postmortem.sheet.{key}")
+        return wb.create_sheet(name), Printing(f"{pm.incident.ref} {name}", L("postmortem.print.footer"))
+
+    ws, printing = sheet("summary")
+    table(ws, two_columns, _summary(pm, L), tz, wrap_cols=frozenset({1}), printing=printing)
 
     amended = L("timeline.amended")
     rows = [
@@ -101,9 +105,11 @@ def build_workbook(pm: PostmortemInput) -> bytes:
         L("postmortem.amended_col"),
         L("postmortem.link"),
     ]
-    table(wb.create_sheet("Timeline"), titles, rows, tz, wrap_cols=frozenset({3}))
+    ws, printing = sheet("timeline")
+    table(ws, titles, rows, tz, wrap_cols=frozenset({3, 5}), printing=printing)
 
-    table(wb.create_sheet("Impact"), two_columns, _impact(pm, L), tz)
+    ws, printing = sheet("impact")
+    table(ws, two_columns, _impact(pm, L), tz, printing=printing)
 
     page_rows = [
         [
@@ -128,7 +134,8 @@ def build_workbook(pm: PostmortemInput) -> bytes:
         L.at("postmortem.acked"),
         L.minutes("postmortem.time_to_ack"),
     ]
-    table(wb.create_sheet("Escalations"), titles, page_rows, tz)
+    ws, printing = sheet("escalations")
+    table(ws, titles, page_rows, tz, wrap_cols=frozenset({3}), printing=printing)
 
     rca = prefill(pm.entries, pm.actions)
     to_fill = L("postmortem.to_fill")
@@ -140,7 +147,8 @@ def build_workbook(pm: PostmortemInput) -> bytes:
     rca_rows += [[L("postmortem.rca.evidence"), L("timeline.kind.hypothesis"), h] for h in rca.hypotheses]
     rca_rows += [[L("postmortem.rca.evidence"), L("timeline.kind.verification"), v] for v in rca.verifications]
     titles = [L("postmortem.rca.category"), L("postmortem.rca.part"), L("postmortem.rca.finding")]
-    table(wb.create_sheet("Root cause"), titles, rca_rows, tz, wrap_cols=frozenset({2}))
+    ws, printing = sheet("root_cause")
+    table(ws, titles, rca_rows, tz, wrap_cols=frozenset({2}), printing=printing)
 
     action_rows = [
         [
@@ -161,7 +169,8 @@ def build_workbook(pm: PostmortemInput) -> bytes:
         L("postmortem.action.due"),
         L("postmortem.action.state"),
     ]
-    table(wb.create_sheet("Actions"), titles, action_rows, tz, wrap_cols=frozenset({2}))
+    ws, printing = sheet("actions")
+    table(ws, titles, action_rows, tz, wrap_cols=frozenset({2}), printing=printing)
 
     if pm.suggestions:
         kb_rows = [
@@ -174,7 +183,8 @@ def build_workbook(pm: PostmortemInput) -> bytes:
             L("postmortem.kb.title"),
             L("postmortem.kb.feedback"),
         ]
-        table(wb.create_sheet(KNOWLEDGE_SHEET), titles, kb_rows, tz)
+        ws, printing = sheet("knowledge")
+        table(ws, titles, kb_rows, tz, wrap_cols=frozenset({2}), printing=printing)
 
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -66,6 +66,7 @@ async def test_a_late_change_makes_a_new_version_and_keeps_the_old(stack: LocalS
     versions = await stack.services.postmortems.versions(incident.id)
     assert [v for v, _ in versions] == [1, 2, 3]
     assert "Load-test config changes" in versions[-1][1] and "Load-test config changes" not in versions[0][1]
+    assert "Draft version 3," in versions[-1][1] and "Draft version 1," in versions[0][1]
     assert stack.fake.calls_to("files.getUploadURLExternal")[-1].args["filename"] == "INC-2026-0001-postmortem-v3.xlsx"
 
 

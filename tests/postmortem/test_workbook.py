@@ -63,8 +63,8 @@ def test_the_worked_example_in_the_impact_sheet(en: Workbook) -> None:
     assert values["Affected users"] == 10000
     assert values["Lost transactions"] == 405000
     assert values["Revenue loss"] == 4050000
-    assert values["Monthly availability (%)"] == 99.6875
-    assert values["SLA violation (points below 99.9 %)"] == pytest.approx(0.2125)
+    assert values["Monthly availability (%)"] == 99.688
+    assert values["SLA violation (points below 99.9 %)"] == pytest.approx(0.2125, abs=1e-3)
     assert values["Impact ended (Asia/Tokyo)"] == datetime(2026, 11, 22, 16, 45)
     assert all(isinstance(values[k], int) for k in ("Lost transactions", "Revenue loss", "Affected users"))
 
@@ -187,24 +187,31 @@ def test_knowledge_sheet_lists_suggestions_and_feedback(en: Workbook) -> None:
 
 def test_columns_fit_and_wide_characters_count_double() -> None:
     book = _book("ja")
-    summary = book["Summary"]
+    summary = book["概要"]
     title_width = summary.column_dimensions["B"].width
     assert title_width >= len("決済APIで504が多発") + 8  # 8 wide characters take 16 columns
-    timeline = book["Timeline"]
+    timeline = book["タイムライン"]
     assert timeline.column_dimensions["A"].width >= 16  # "2026-11-22 14:30"
     assert timeline["D2"].alignment.wrap_text  # the observation column wraps
 
 
 def test_japanese_headers_and_text_survive() -> None:
     book = _book("ja")
-    assert [c.value for c in book["Timeline"][1]][:4] == ["時刻 (Asia/Tokyo)", "イベント", "対応者", "対応内容・観察"]
-    values = _pairs(book, "Summary")
+    sheets = ["概要", "タイムライン", "影響範囲", "エスカレーション", "根本原因", "再発防止策", "ナレッジ"]
+    assert book.sheetnames == sheets
+    titles = [c.value for c in book["タイムライン"][1]][:4]
+    assert titles == ["時刻 (Asia/Tokyo)", "イベント", "対応者", "対応内容・観察"]
+    values = _pairs(book, "概要")
     assert values["件名"] == "決済APIで504が多発"
     assert values["発生日時 (Asia/Tokyo)"] == datetime(2026, 11, 22, 14, 30)
     assert values["検知から応答までの時間（分）"] == 5
-    impact = _pairs(book, "Impact")
-    assert impact["月間可用性（%）"] == 99.6875
-    assert [c.value for c in book["Actions"][1]] == ["No.", "期間", "対策内容", "担当者", "期限", "状況"]
+    impact = _pairs(book, "影響範囲")
+    assert impact["月間可用性（%）"] == 99.688
+    assert [c.value for c in book["再発防止策"][1]] == ["No.", "期間", "対策内容", "担当者", "期限", "状況"]
+    assert values["重大度"] == "重大" and values["ステータス"] == "解決済み"
+    raw = {"critical", "high", "mitigated", "resolved", "investigating", "identified", "page", "fyi", "escalation"}
+    shown = {c.value for ws in book.worksheets for r in ws.iter_rows() for c in r if isinstance(c.value, str)}
+    assert not shown & raw
 
 
 def test_a_missing_load_figure_is_an_empty_cell_not_an_error() -> None:
@@ -212,7 +219,7 @@ def test_a_missing_load_figure_is_an_empty_cell_not_an_error() -> None:
     pm.incident.impact.tps = None
     values = _pairs(load_workbook(io.BytesIO(build_workbook(pm))), "Impact")
     assert values["Lost transactions"] is None and values["Revenue loss"] is None
-    assert values["Monthly availability (%)"] == 99.6875
+    assert values["Monthly availability (%)"] == 99.688
 
 
 def test_a_large_timeline_is_written_in_full() -> None:
