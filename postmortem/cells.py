@@ -116,7 +116,8 @@ def cell(
     if isinstance(value, int | float) and not isinstance(value, bool):
         # Rounded as people write figures (99.919, not 99.9189814814815), with thousands separators.
         c = WriteOnlyCell(ws, round(value, 3) if isinstance(value, float) else value)
-        _style(c, "integer" if isinstance(value, int) else "decimal", styles)
+        whole = isinstance(value, int) or value.is_integer()
+        _style(c, "integer" if whole else "decimal", styles)
         return c
     if not isinstance(value, str):
         c = WriteOnlyCell(ws, value)
