@@ -17,6 +17,7 @@ from incident.durations import DurationError, parse_duration
 from incident.events import EventBus, IncidentEvent
 from incident.model import Status
 from postmortem.model import PageSummary
+from postmortem.money import CURRENCIES, known_currency
 from postmortem.service import REVIEW, PostmortemService, PostmortemSettings
 from storage.deadlines import Deadline
 from storage.escalations import SqlEscalationStore
@@ -34,8 +35,16 @@ def _settings(team: TeamConfig) -> PostmortemSettings:
         target = Decimal(str(raw.get("sla_target", "99.9")))
     except (DurationError, ArithmeticError) as exc:
         raise ConfigError("postmortem", str(exc)) from None
+    currency = str(raw.get("currency", "JPY")).upper()
+    if not known_currency(currency):
+        raise ConfigError("postmortem.currency", f"unknown currency {currency!r} (known: {', '.join(CURRENCIES)})")
     return PostmortemSettings(
-        tz=team.tz, locale=team.locale, sla_target=target, review_within=review, customer_report_within=customer
+        tz=team.tz,
+        locale=team.locale,
+        sla_target=target,
+        currency=currency,
+        review_within=review,
+        customer_report_within=customer,
     )
 
 

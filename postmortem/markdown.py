@@ -9,6 +9,7 @@ from incident.impact import plain
 from incident.model import TimelineEntry
 from postmortem.labels import Labels
 from postmortem.model import PostmortemInput
+from postmortem.money import money
 from postmortem.root_cause import HORIZONS, SECTIONS, prefill
 
 NONE = "—"
@@ -71,7 +72,8 @@ def _severity(pm: PostmortemInput, L: Labels) -> list[str]:
 def _impact(pm: PostmortemInput, L: Labels) -> list[str]:
     f = pm.impact
     users = f"{f.affected_users:,}" if f.affected_users is not None else NONE
-    availability = f"{plain(f.availability)} %" if f.availability is not None else NONE
+    availability = f"{plain(f.availability, 3)} %" if f.availability is not None else NONE
+    revenue = money(f.revenue_loss, pm.currency, pm.locale) if f.revenue_loss is not None else NONE
     out = [
         _row(L("postmortem.field"), L("postmortem.value")),
         _rule(2),
@@ -79,9 +81,9 @@ def _impact(pm: PostmortemInput, L: Labels) -> list[str]:
         _row(L("postmortem.time.to_mitigate"), _span(dict(pm.durations())["to_mitigate"], pm.locale)),
         _row(L("postmortem.impact.users"), users),
         _row(L("postmortem.impact.lost"), plain(f.lost_transactions)),
-        _row(L("postmortem.impact.revenue"), plain(f.revenue_loss)),
+        _row(L("postmortem.impact.revenue"), revenue),
         _row(L("postmortem.impact.availability"), availability),
-        _row(L("postmortem.impact.violation", target=plain(f.sla_target)), plain(f.sla_violation)),
+        _row(L("postmortem.impact.violation", target=plain(f.sla_target)), plain(f.sla_violation, 3)),
     ]
     if pm.incident.impact.services:
         out.append(_row(L("postmortem.impact.services"), _cell(", ".join(pm.incident.impact.services))))

@@ -136,6 +136,7 @@ class PostmortemInput:
     generated_at: datetime
     version: int = 1
     sla_target: Decimal = Decimal("99.9")
+    currency: str = "JPY"
     severity_label: Mapping[str, str] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
     pages: Sequence[PageSummary] = ()

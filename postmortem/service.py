@@ -46,6 +46,7 @@ class PostmortemSettings:
     tz: ZoneInfo
     locale: str
     sla_target: Decimal = Decimal("99.9")
+    currency: str = "JPY"
     review_within: timedelta = timedelta(days=7)
     customer_report_within: timedelta | None = None
     business_hours: tuple[time, time] = (time(9, 0), time(18, 0))
@@ -166,6 +167,7 @@ class PostmortemService:
             locale=locale,
             generated_at=self.clock.now(),
             sla_target=self.settings.sla_target,
+            currency=self.settings.currency,
             severity_label={k: self.severity_label(k, locale) for k in {incident.severity, *_severities(entries)}},
             names=names,
             pages=pages,

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from incident.model import TimelineEntry
-from postmortem.cells import Printing, table
+from postmortem.cells import Formatted, Printing, table
 from postmortem.labels import Labels
 from postmortem.model import PostmortemInput
+from postmortem.money import money, money_format
 from postmortem.root_cause import SECTIONS, prefill
 
 
@@ -28,6 +30,13 @@ def _minutes(span: timedelta | None) -> float | None:
 
 def _links(e: TimelineEntry) -> list[str]:
     return [*([e.permalink] if e.permalink else []), *(f["permalink"] for f in e.files if f.get("permalink"))]
+
+
+def _money(amount: Decimal | float | int | None, pm: PostmortemInput) -> Formatted | None:
+    if amount is None:
+        return None
+    value = int(amount) if Decimal(str(amount)) == int(amount) else float(amount)
+    return Formatted(value, money_format(pm.currency, pm.locale), money(amount, pm.currency, pm.locale))
 
 
 def _summary(pm: PostmortemInput, L: Labels) -> list[list[Any]]:
@@ -60,9 +69,9 @@ def _impact(pm: PostmortemInput, L: Labels) -> list[list[Any]]:
         [L.minutes("postmortem.time.to_mitigate"), _minutes(dict(pm.durations())["to_mitigate"])],
         [L("postmortem.impact.users"), f.affected_users],
         [L("postmortem.impact.tps"), i.impact.tps],
-        [L("postmortem.impact.price"), i.impact.revenue_per_txn],
+        [L("postmortem.impact.price"), _money(i.impact.revenue_per_txn, pm)],
         [L("postmortem.impact.lost"), f.lost_transactions],
-        [L("postmortem.impact.revenue"), f.revenue_loss],
+        [L("postmortem.impact.revenue"), _money(f.revenue_loss, pm)],
         [L("postmortem.impact.downtime"), f.downtime_percent],
         [L("postmortem.impact.availability_pct"), f.availability],
         [L("postmortem.impact.violation", target=str(f.sla_target)), f.sla_violation],

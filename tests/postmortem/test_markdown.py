@@ -17,7 +17,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def test_the_worked_example_figures_are_in_the_draft() -> None:
     text = render_markdown(example("en"))
-    for figure in ("| 135 |", "| 10,000 |", "| 405,000 |", "| 4,050,000 |", "| 99.6875 % |", "| 0.2125 |"):
+    for figure in ("| 135 |", "| 10,000 |", "| 405,000 |", "| ¥4,050,000 |", "| 99.688 % |", "| 0.212 |"):
         assert figure in text
 
 
@@ -87,3 +87,8 @@ def test_status_changes_say_from_and_to_and_pinned_messages_keep_their_links() -
     assert "| Status changed | alice | Investigating → Identified |" in text
     assert "[message](<https://acme.slack.com/archives/C0INC/p1700000000000100>)" in text
     assert "[pool.png](<https://acme.slack.com/files/U0BOB/F0POOL/pool.png>)" in text
+
+
+def test_revenue_is_in_the_configured_currency() -> None:
+    assert "| 売上損失 | 4,050,000円 |" in render_markdown(example("ja"))
+    assert "| Revenue loss | $4,050,000.00 |" in render_markdown(replace(example("en"), currency="USD"))

@@ -16,9 +16,9 @@ from tests.postmortem.example import example
 @pytest.mark.parametrize("locale", ["en", "ja"])
 def test_the_summary_carries_the_headline_figures(locale: str) -> None:
     text, blocks = render_summary_blocks(example(locale))
-    assert "INC-2026-0007" in text and "99.6875" in text and "135" in text
+    assert "INC-2026-0007" in text and "99.688" in text and "135" in text
     dumped = json.dumps(blocks, ensure_ascii=False)
-    assert "99.6875 %" in dumped and "10,000" in dumped and "Config push halved the pool size" in dumped
+    assert "99.688 %" in dumped and "10,000" in dumped and "Config push halved the pool size" in dumped
     assert blocks[0]["type"] == "header" and blocks[-1]["type"] == "context"
 
 

@@ -63,6 +63,8 @@ def test_the_worked_example_in_the_impact_sheet(en: Workbook) -> None:
     assert values["Affected users"] == 10000
     assert values["Lost transactions"] == 405000
     assert values["Revenue loss"] == 4050000
+    revenue = next(r[1] for r in en["Impact"].iter_rows(min_row=2) if r[0].value == "Revenue loss")
+    assert revenue.number_format == '"¥"#,##0'
     assert values["Monthly availability (%)"] == 99.688
     assert values["SLA violation (points below 99.9 %)"] == pytest.approx(0.2125, abs=1e-3)
     assert values["Impact ended (Asia/Tokyo)"] == datetime(2026, 11, 22, 16, 45)
