@@ -53,7 +53,11 @@ async def test_resolution_uploads_the_draft_and_the_spreadsheet(stack: LocalStac
         golden.write_text(markdown, encoding="utf-8")
     assert markdown == golden.read_text(encoding="utf-8")
     book = load_workbook(io.BytesIO(stack.fake.uploads[1].content))
-    assert book.sheetnames[:6] == ["Summary", "Timeline", "Impact", "Escalations", "Root cause", "Actions"]
+    sheets = {
+        "en": ["Summary", "Timeline", "Impact", "Escalations", "Root cause", "Actions"],
+        "ja": ["概要", "タイムライン", "影響範囲", "エスカレーション", "根本原因", "再発防止策"],
+    }
+    assert book.sheetnames[:6] == sheets[lang]
 
 
 async def test_a_late_change_makes_a_new_version_and_keeps_the_old(stack: LocalStack) -> None:
