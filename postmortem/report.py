@@ -25,6 +25,13 @@ from postmortem.cells import Printing, table
 
 # Domain §9: under half of the month's error budget left, feature releases freeze.
 FREEZE_BELOW_PERCENT = 50.0
+# Severities whose impact is downtime (team config postmortem.outage_severities); a cosmetic
+# low incident is not an outage and must not eat the error budget.
+DEFAULT_OUTAGE_SEVERITIES = frozenset({"critical", "high"})
+# KPI targets from the operations-report template (seeds/003: 対応時間 30分以下) and domain §9.
+MTTA_TARGET_MINUTES = 30.0
+MTTR_TARGET_MINUTES = 60.0
+WITHIN_TARGET_GOAL = 100.0
 CHART_ROWS = 20  # rows the weekly chart covers below its table
 
 
@@ -60,7 +67,8 @@ class ReportIncident:
 
     @property
     def impact_end(self) -> datetime | None:
-        return self.mitigated_at or self.resolved_at
+        """The source's formula: impact lasts from the start to the resolution."""
+        return self.resolved_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +87,9 @@ class ServiceAvailability:
         return self.budget_left_percent < FREEZE_BELOW_PERCENT
 
 
+Window = tuple[datetime, datetime]
+
+
 @dataclass(slots=True)
 class MonthFigures:
     """Every number the report shows."""
@@ -94,7 +105,16 @@ class MonthFigures:
     mttr_p90: float | None
     within_target_rate: float | None  # 0..1, among incidents whose severity has a target
     availability: dict[str, ServiceAvailability] = field(default_factory=dict)
+    total_minutes: float = 0.0  # the calendar month
+    planned_minutes: float = 0.0  # maintenance windows inside it
+    unplanned_minutes: float = 0.0  # outage-severity impact outside planned windows, any service
     weekly: dict[int, Counter[str]] = field(default_factory=dict)  # week 1 = days 1–7, … week 5 = days 29–31
+
+    @property
+    def overall_availability(self) -> float:
+        """Uptime over the time the service was meant to be up (planned downtime left out)."""
+        scheduled = self.total_minutes - self.planned_minutes
+        return 100.0 if scheduled <= 0 else (scheduled - self.unplanned_minutes) / scheduled * 100
 
 
 def month_bounds(month: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -121,27 +141,57 @@ def _minutes(span: timedelta) -> float:
     return span.total_seconds() / 60
 
 
-def _merged_minutes(windows: list[tuple[datetime, datetime]]) -> float:
-    total, reach = 0.0, None
-    for start, end in sorted(windows):
-        if reach is not None and start < reach:
-            start = reach
-        if end > start:
-            total += _minutes(end - start)
-            reach = end if reach is None else max(reach, end)
-    return total
+def _merged(windows: Sequence[Window]) -> list[Window]:
+    out: list[Window] = []
+    for start, end in sorted(w for w in windows if w[1] > w[0]):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _minus(windows: Sequence[Window], cut: Sequence[Window]) -> list[Window]:
+    """``windows`` with the parts inside ``cut`` taken out (planned downtime is not an outage)."""
+    out: list[Window] = []
+    for start, end in _merged(windows):
+        pieces = [(start, end)]
+        for c_start, c_end in _merged(cut):
+            pieces = [
+                part
+                for s, e in pieces
+                for part in ((s, min(e, c_start)), (max(s, c_end), e))
+                if part[1] > part[0]
+            ]
+        out += pieces
+    return out
+
+
+def _total(windows: Sequence[Window]) -> float:
+    return sum(_minutes(e - s) for s, e in _merged(windows))
+
+
+def _clip(windows: Sequence[Window], start: datetime, end: datetime) -> list[Window]:
+    return [(max(s, start), min(e, end)) for s, e in windows if s < end and e > start]
+
+
+def _outages(
+    incidents: Sequence[ReportIncident], outage: frozenset[str], as_of: datetime
+) -> list[tuple[ReportIncident, Window]]:
+    return [(i, (i.started_at, i.impact_end or as_of)) for i in incidents if i.severity in outage]
 
 
 def _availability(
-    incidents: Sequence[ReportIncident], service: str, slo: float, start: datetime, end: datetime, as_of: datetime
+    outages: Sequence[tuple[ReportIncident, Window]],
+    service: str,
+    slo: float,
+    start: datetime,
+    end: datetime,
+    planned: Sequence[Window],
 ) -> ServiceAvailability:
-    windows = [
-        (max(i.started_at, start), min(i.impact_end or as_of, end))
-        for i in incidents
-        if service in i.services and i.started_at < end and (i.impact_end or as_of) > start
-    ]
-    down = _merged_minutes(windows)
-    month_minutes = _minutes(end - start)  # the calendar month, 28 to 31 days
+    windows = _clip([w for i, w in outages if service in i.services], start, end)
+    down = _total(_minus(windows, planned))
+    month_minutes = _minutes(end - start) - _total(planned)  # the calendar month, less planned downtime
     budget = (100 - slo) / 100 * month_minutes
     left = max(0.0, (budget - down) / budget * 100) if budget > 0 else (100.0 if down == 0 else 0.0)
     return ServiceAvailability(service, slo, down, 100 - down / month_minutes * 100, budget, left)
@@ -155,10 +205,12 @@ def month_report_figures(
     tz: ZoneInfo,
     severities: Sequence[str] = (),
     as_of: datetime | None = None,
+    outage_severities: frozenset[str] = DEFAULT_OUTAGE_SEVERITIES,
+    planned: Sequence[Window] = (),
 ) -> MonthFigures:
     """The month's numbers. Counts and times cover incidents that started in the month;
-    availability counts every minute of impact inside it (an incident still open counts up to
-    ``as_of``, or the month's end)."""
+    availability counts every minute of outage-severity impact inside it, outside the planned
+    windows (an incident still open counts up to ``as_of``, or the month's end)."""
     start, end = month_bounds(month, tz)
     chosen = sorted((i for i in incidents if start <= i.started_at < end), key=lambda i: i.started_at)
     tta = [_minutes(i.tta) for i in chosen if i.tta is not None]
@@ -179,8 +231,13 @@ def month_report_figures(
         within_target_rate=len(within) / len(with_target) if with_target else None,
     )
     until = min(as_of, end) if as_of else end
+    planned_in = _clip(planned, start, end)
+    outages = _outages(incidents, outage_severities, until)
     for service, slo in sorted(services_slo.items()):
-        figures.availability[service] = _availability(incidents, service, slo, start, end, until)
+        figures.availability[service] = _availability(outages, service, slo, start, end, planned_in)
+    figures.total_minutes = _minutes(end - start)
+    figures.planned_minutes = _total(planned_in)
+    figures.unplanned_minutes = _total(_minus(_clip([w for _, w in outages], start, end), planned_in))
     for i in chosen:
         week = (i.started_at.astimezone(tz).day - 1) // 7 + 1
         figures.weekly.setdefault(week, Counter())[i.severity] += 1

@@ -103,11 +103,11 @@ def test_response_within_target_rate_by_hand(book: Workbook) -> None:
 
 def test_availability_and_error_budget_by_hand(book: Workbook) -> None:
     rows = {r[0].value: [c.value for c in r[1:]] for r in book["Availability"].iter_rows(min_row=2)}
-    checkout_down = 90 + 120 + 40 + 200 + 5  # A and A2 merged
+    checkout_down = 90 + 120 + 200 + 5  # A and A2 merged; D is low: not an outage
     availability, slo, down, left, freeze = rows["checkout"]
     assert down == checkout_down and availability == pytest.approx(100 - checkout_down / MONTH_MINUTES * 100, abs=5e-4)
     assert (slo, left, freeze) == (99.9, 0, "yes (under 50 % of the budget left)")  # 43.2 min of budget, gone
-    search_down = 600 + 200 + 60  # C, E, and Y's first hour of November
+    search_down = 200  # E; C and Y are medium: not outages by default
     availability, slo, down, left, freeze = rows["search"]
     budget = 0.05 * MONTH_MINUTES  # 2,160 minutes
     assert down == search_down and availability == pytest.approx(100 - search_down / MONTH_MINUTES * 100, abs=5e-4)
@@ -176,3 +176,19 @@ def test_p90_is_nearest_rank() -> None:
     assert p90([]) is None
     assert p90(list(range(1, 11))) == 9
     assert p90([5.0]) == 5.0
+
+
+def test_only_outage_severities_count_and_planned_downtime_is_not_an_outage() -> None:
+    low = inc("L", "low", nov(5), 5, 600, None, ("api",))
+    f = month_report_figures([low], "2026-11", services_slo={"api": 99.9}, tz=TOKYO)
+    assert f.availability["api"].downtime_minutes == 0 and not f.availability["api"].freeze
+    f = month_report_figures(
+        [low], "2026-11", services_slo={"api": 99.9}, tz=TOKYO, outage_severities=frozenset({"low"})
+    )
+    assert f.availability["api"].downtime_minutes == 600 and f.availability["api"].freeze
+    crit = inc("K", "critical", nov(5), 5, 120, 15, ("api",))  # 10:00–12:00
+    window = (nov(5, 11).astimezone(UTC), nov(5, 13).astimezone(UTC))  # maintenance 11:00–13:00
+    f = month_report_figures([crit], "2026-11", services_slo={"api": 99.9}, tz=TOKYO, planned=[window])
+    assert (f.planned_minutes, f.unplanned_minutes) == (120, 60)
+    assert f.availability["api"].downtime_minutes == 60
+    assert f.overall_availability == pytest.approx((MONTH_MINUTES - 120 - 60) / (MONTH_MINUTES - 120) * 100)
