@@ -22,6 +22,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from i18n import t
 from postmortem.cells import Printing, table
+from postmortem.model import ActionItem
 
 # Domain §9: under half of the month's error budget left, feature releases freeze.
 FREEZE_BELOW_PERCENT = 50.0
@@ -69,6 +70,14 @@ class ReportIncident:
     def impact_end(self) -> datetime | None:
         """The source's formula: impact lasts from the start to the resolution."""
         return self.resolved_at
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAction:
+    """An improvement action not done yet, with the incident it belongs to."""
+
+    ref: str
+    item: ActionItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +261,72 @@ def _week_label(month: str, week: int, tz: ZoneInfo, locale: str) -> str:
     return f"{t('postmortem.report.week', locale)} {week} ({mon:02d}/{first:02d}–{mon:02d}/{last:02d})"
 
 
+def previous_month(month: str) -> str:
+    year, mon = (int(x) for x in month.split("-"))
+    return f"{year - (mon == 1)}-{(mon - 2) % 12 + 1:02d}"
+
+
+def next_month(month: str) -> str:
+    year, mon = (int(x) for x in month.split("-"))
+    return f"{year + (mon == 12)}-{mon % 12 + 1:02d}"
+
+
+# Weekly chart colours that mean something: critical red, high orange, medium amber, low grey.
+SEVERITY_COLOURS = {"critical": "C00000", "high": "ED7D31", "medium": "FFC000", "low": "A5A5A5"}
+OTHER_COLOURS = ("5B9BD5", "70AD47", "7F7F7F", "264478")
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    """One row of the KPI table: target, actual, achievement, verdict, the month before."""
+
+    key: str
+    target: float
+    actual: float | None
+    previous: float | None
+    lower_is_better: bool
+
+    @property
+    def achievement(self) -> float | None:
+        """Percent of the target reached, at most 100."""
+        if self.actual is None:
+            return None
+        if self.lower_is_better:
+            return 100.0 if self.actual <= 0 else min(100.0, self.target / self.actual * 100)
+        return min(100.0, self.actual / self.target * 100) if self.target else 100.0
+
+    @property
+    def met(self) -> bool | None:
+        if self.actual is None:
+            return None
+        return self.actual <= self.target if self.lower_is_better else self.actual >= self.target
+
+    @property
+    def change(self) -> float | None:
+        return self.actual - self.previous if self.actual is not None and self.previous is not None else None
+
+
+def kpis(f: MonthFigures, before: MonthFigures | None, sla_target: float) -> list[Kpi]:
+    """Availability, MTTA, MTTR and response within target against their targets (seeds/003, domain §9)."""
+
+    def rate(m: MonthFigures | None) -> float | None:
+        return m.within_target_rate * 100 if m and m.within_target_rate is not None else None
+
+    return [
+        Kpi("availability", sla_target, f.overall_availability, before.overall_availability if before else None, False),
+        Kpi("mtta", MTTA_TARGET_MINUTES, f.mtta_mean, before.mtta_mean if before else None, True),
+        Kpi("mttr", MTTR_TARGET_MINUTES, f.mttr_mean, before.mttr_mean if before else None, True),
+        Kpi("within_target", WITHIN_TARGET_GOAL, rate(f), rate(before), False),
+    ]
+
+
+def _figure(value: float | None, unit: str, *, signed: bool = False) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:+,.3f}" if signed else f"{value:,.3f}"
+    return text.rstrip("0").rstrip(".") + unit
+
+
 def build_month_report(
     incidents: Sequence[ReportIncident],
     month: str,
@@ -262,10 +337,23 @@ def build_month_report(
     severities: Sequence[str] = (),
     severity_labels: Mapping[str, str] | None = None,
     as_of: datetime | None = None,
+    outage_severities: frozenset[str] = DEFAULT_OUTAGE_SEVERITIES,
+    planned: Sequence[Window] = (),
+    sla_target: float = 99.9,
+    actions: Sequence[OpenAction] = (),
+    names: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The report as .xlsx bytes: Summary, Availability, Incidents, and Weekly with its chart."""
-    f = month_report_figures(incidents, month, services_slo=services_slo, tz=tz, severities=severities, as_of=as_of)
-    labels = severity_labels or {}
+    """The operations report as .xlsx bytes, after the template of seeds/003: the document
+    block and period summary, KPIs against their targets with the month before, incidents by
+    class, availability per service, each incident in prose, open and overdue actions across
+    incidents, and the weekly chart. ``as_of`` is when it is written (default: the month's end)."""
+    common = {"services_slo": services_slo, "tz": tz, "severities": severities, "as_of": as_of}
+    common |= {"outage_severities": outage_severities, "planned": planned}
+    f = month_report_figures(incidents, month, **common)  # type: ignore[arg-type]
+    before = month_report_figures(incidents, previous_month(month), **common)  # type: ignore[arg-type]
+    labels, people = severity_labels or {}, names or {}
+    start, end = month_bounds(month, tz)
+    written = (as_of or end).astimezone(tz)
 
     def L(key: str, **params: str) -> str:
         return t(f"postmortem.report.{key}", locale, **params)
@@ -279,6 +367,48 @@ def build_month_report(
     def sheet(key: str) -> tuple[WriteOnlyWorksheet, Printing]:
         name = L(f"sheet.{key}")
         return wb.create_sheet(name), Printing(f"{L('title', month=month)} {name}", footer)
+
+    # The document block, the period summary, and the sections people write.
+    to_fill = L("to_fill")
+    last_day = (end.astimezone(tz) - timedelta(days=1)).date()
+    following = next_month(month)
+    document: list[list[object]] = [
+        [L("doc.section"), ""],
+        [L("doc.created"), written.date()],
+        [L("doc.version"), "1.0"],
+        [L("doc.author"), to_fill],
+        [L("doc.reporter"), to_fill],
+        [L("doc.approver"), to_fill],
+        [L("doc.period"), f"{start.astimezone(tz).date().isoformat()} – {last_day.isoformat()}"],
+        [L("doc.next"), L("doc.next_value", month=following, due=next_month(following))],
+        [L("period.section"), ""],
+        [L("period.total"), round(f.total_minutes / 60, 2)],
+        [L("period.planned"), round(f.planned_minutes / 60, 2)],
+        [L("period.unplanned"), round(f.unplanned_minutes / 60, 2)],
+        [L("period.availability"), f.overall_availability],
+        [L("review.section"), ""],
+        [L("review.summary"), to_fill],
+        [L("review.plan"), to_fill],
+    ]
+    ws, printing = sheet("report")
+    table(ws, [L("item"), L("content")], document, tz, wrap_cols=frozenset({1}), printing=printing)
+
+    units = {"availability": " %", "mtta": L("minutes_unit"), "mttr": L("minutes_unit"), "within_target": " %"}
+    kpi_rows = [
+        [
+            L(f"kpi.{k.key}"),
+            ("≤ " if k.lower_is_better else "≥ ") + _figure(k.target, units[k.key]),
+            _figure(k.actual, units[k.key]),
+            round(k.achievement, 1) if k.achievement is not None else None,
+            "—" if k.met is None else L("kpi.met") if k.met else L("kpi.missed"),
+            _figure(k.previous, units[k.key]),
+            _figure(k.change, units[k.key], signed=True),
+        ]
+        for k in kpis(f, before, sla_target)
+    ]
+    ws, printing = sheet("kpi")
+    kpi_titles = [L(f"kpi.{c}") for c in ("name", "target", "actual", "achievement", "verdict", "previous", "change")]
+    table(ws, kpi_titles, kpi_rows, tz, printing=printing)
 
     rate = f.within_target_rate * 100 if f.within_target_rate is not None else None
     rows: list[list[object]] = [
@@ -308,7 +438,6 @@ def build_month_report(
         printing=printing,
     )
 
-    start, end = month_bounds(month, tz)
     chosen = sorted((i for i in incidents if start <= i.started_at < end), key=lambda i: i.started_at)
     zone = f" ({tz})"
     columns = ["services", "tta", "ttr", "within", "impact", "cause", "response", "prevention"]
@@ -351,6 +480,24 @@ def build_month_report(
         printing=printing,
     )
 
+    today = written.date()
+    action_rows = [
+        [
+            a.ref,
+            a.item.n,
+            a.item.text,
+            people.get(a.item.owner, a.item.owner) if a.item.owner else "",
+            a.item.due,
+            L("action_overdue") if a.item.due < today else L("action_open"),
+        ]
+        for a in sorted(actions, key=lambda a: (a.item.due, a.ref, a.item.n))
+        if not a.item.done
+    ]
+    ws, printing = sheet("actions")
+    action_titles = [t("postmortem.id", locale), *(t(f"postmortem.action.{k}", locale) for k in ("n", "text", "owner"))]
+    action_titles += [t("postmortem.action.due", locale), t("postmortem.action.state", locale)]
+    table(ws, action_titles, action_rows, tz, wrap_cols=frozenset({2}), printing=printing)
+
     weeks = range(1, 6)
     weekly, printing = sheet("weekly")
     table(
@@ -365,17 +512,33 @@ def build_month_report(
         print_rows=CHART_ROWS,
     )
     if f.severities:
-        chart = BarChart()
-        chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
-        chart.title = t("postmortem.report_chart", locale, month=month)
-        chart.y_axis.title = L("incidents")
-        last_col = 1 + len(f.severities)
-        chart.add_data(
-            Reference(weekly, min_col=2, max_col=last_col, min_row=1, max_row=1 + len(weeks)), titles_from_data=True
-        )
-        chart.set_categories(Reference(weekly, min_col=1, min_row=2, max_row=1 + len(weeks)))
-        chart.width, chart.height = 18, 9
-        weekly.add_chart(chart, f"A{len(weeks) + 3}")  # below the table: on the same printed page
+        weekly.add_chart(_weekly_chart(weekly, f, month, locale, len(weeks)), f"A{len(weeks) + 3}")
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _weekly_chart(weekly: WriteOnlyWorksheet, f: MonthFigures, month: str, locale: str, weeks: int) -> BarChart:
+    """Stacked columns per week, whole-number axis, the legend under the plot, severity colours."""
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
+    chart.title = t("postmortem.report_chart", locale, month=month)
+    chart.y_axis.title = t("postmortem.report.incidents", locale)
+    most = max((sum(c.values()) for c in f.weekly.values()), default=0)
+    chart.y_axis.majorUnit = 1 if most <= 10 else max(1, math.ceil(most / 10))
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = max(1, most)
+    chart.y_axis.number_format = "0"
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.legend.position = "b"
+    last_col = 1 + len(f.severities)
+    chart.add_data(Reference(weekly, min_col=2, max_col=last_col, min_row=1, max_row=1 + weeks), titles_from_data=True)
+    chart.set_categories(Reference(weekly, min_col=1, min_row=2, max_row=1 + weeks))
+    others = iter(OTHER_COLOURS * 4)
+    for severity, series in zip(f.severities, chart.series, strict=False):
+        colour = SEVERITY_COLOURS.get(severity) or next(others)
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
+    chart.width, chart.height = 18, 9
+    return chart

@@ -63,7 +63,7 @@ SEVERITIES = ["critical", "high", "medium", "low"]
 
 
 def summary(book: Workbook) -> dict[object, object]:
-    return {r[0].value: r[1].value for r in book.worksheets[0].iter_rows(min_row=2)}
+    return {r[0].value: r[1].value for r in book.worksheets[2].iter_rows(min_row=2)}
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_the_month_is_taken_in_the_teams_zone() -> None:
 
 def test_counts_by_severity_and_service(book: Workbook) -> None:
     s = summary(book)
-    assert book.sheetnames == ["Summary", "Availability", "Incidents", "Weekly"]
+    assert book.sheetnames == ["Report", "KPIs", "By class", "Availability", "Incidents", "Open actions", "Weekly"]
     assert s["Month"] == "2026-11" and s["Incidents"] == 7
     counts = [s[f"Severity: {x}"] for x in SEVERITIES]
     assert counts == [2, 3, 1, 1]
@@ -147,7 +147,8 @@ def test_the_report_file_carries_a_stacked_bar_chart_in_japanese() -> None:
     book = load_workbook(io.BytesIO(data))
     s = summary(book)
     assert s["インシデント件数"] == 7 and s["重大度: 重大"] == 2
-    assert book.sheetnames == ["概要", "可用性", "インシデント", "週別"]
+    sheets = ["報告書", "主要指標", "分類別件数", "可用性", "インシデント", "未完了の再発防止策", "週別"]
+    assert book.sheetnames == sheets
     assert [c.value for c in book["可用性"][1]][:2] == ["サービス", "可用性（%）"]
 
 
