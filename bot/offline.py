@@ -37,10 +37,10 @@ async def export_incident(settings: Settings, team: TeamConfig, ref_text: str, *
         await services.engine.dispose()
 
 
-async def export_report(settings: Settings, team: TeamConfig, month: str, out: Path) -> Path:
+async def export_report(settings: Settings, team: TeamConfig, month: str, out: Path, *, locale: str) -> Path:
     services = build_services(settings, team, SystemClock(), drive_wall_clock=False)
     try:
-        out.write_bytes(await month_report(services, month, team.locale))
+        out.write_bytes(await month_report(services, month, locale))
         return out
     finally:
         await services.engine.dispose()

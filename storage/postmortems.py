@@ -9,9 +9,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from incident.model import IncidentRef
 from postmortem.model import ActionItem, StoredDraft
 from storage.database import session_factory
 from storage.postmortem_tables import ActionItemRow, PostmortemVersionRow
+from storage.tables import IncidentRow
 
 
 class SqlPostmortemStore:
@@ -65,6 +67,26 @@ class SqlPostmortemStore:
                 )
             ).scalars()
             return [ActionItem(r.n, r.horizon, r.text, r.owner, r.due, r.done) for r in rows]
+
+    async def open_actions(self) -> list[tuple[int, str, ActionItem]]:
+        """Every action not done yet, across incidents: (incident id, incident number, action)."""
+        async with self._sessions() as session:
+            rows = (
+                await session.execute(
+                    select(ActionItemRow, IncidentRow.year, IncidentRow.number)
+                    .join(IncidentRow, IncidentRow.id == ActionItemRow.incident_id)  # type: ignore[arg-type]
+                    .where(ActionItemRow.done.is_(False))  # type: ignore[attr-defined]
+                    .order_by(ActionItemRow.due)  # type: ignore[arg-type]
+                )
+            ).all()
+            return [
+                (
+                    r.incident_id,
+                    str(IncidentRef(year, number)),
+                    ActionItem(r.n, r.horizon, r.text, r.owner, r.due, r.done),
+                )
+                for r, year, number in rows
+            ]
 
     async def add_version(
         self, incident_id: int, render: Callable[[int], str], at: datetime, names: Mapping[str, str]

@@ -59,7 +59,14 @@ async def test_export_is_the_posted_document_with_no_slack_call(
         ["level3", "FYI", "frank", "FYI, no answer expected", None],
     ]
     assert await _run(["report", "--month", "2026-11", "--out", str(report)]) == 0
-    assert load_workbook(io.BytesIO(report.read_bytes())).sheetnames[0] == "Summary"
+    assert load_workbook(io.BytesIO(report.read_bytes())).sheetnames[0] == "Report"
+    assert await _run(["report", "--month", "2026-11", "--lang", "ja", "--out", str(report)]) == 0
+    book = load_workbook(io.BytesIO(report.read_bytes()))
+    assert book.sheetnames[0] == "報告書"
+    incident = [c.value for c in next(book["インシデント"].iter_rows(min_row=2, max_row=2))]
+    assert incident[:3] == ["INC-2026-0001", "Checkout down", "重大"]
+    assert "影響時間 30 分" in incident[8]
+    assert time.monotonic() - started < 15  # still no Slack call
     assert await _run(["report", "--month", "November"]) == 2
 
 
