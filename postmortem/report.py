@@ -320,10 +320,10 @@ def kpis(f: MonthFigures, before: MonthFigures | None, sla_target: float) -> lis
     ]
 
 
-def _figure(value: float | None, unit: str, *, signed: bool = False) -> str:
+def _figure(value: float | None, unit: str, *, signed: bool = False, places: int = 3) -> str:
     if value is None:
         return "—"
-    text = f"{value:+,.3f}" if signed else f"{value:,.3f}"
+    text = f"{value:+,.{places}f}" if signed else f"{value:,.{places}f}"
     return text.rstrip("0").rstrip(".") + unit
 
 
@@ -394,15 +394,16 @@ def build_month_report(
     table(ws, [L("item"), L("content")], document, tz, wrap_cols=frozenset({1}), printing=printing)
 
     units = {"availability": " %", "mtta": L("minutes_unit"), "mttr": L("minutes_unit"), "within_target": " %"}
+    places = {"availability": 3, "mtta": 1, "mttr": 1, "within_target": 1}
     kpi_rows = [
         [
             L(f"kpi.{k.key}"),
-            ("≤ " if k.lower_is_better else "≥ ") + _figure(k.target, units[k.key]),
-            _figure(k.actual, units[k.key]),
+            ("≤ " if k.lower_is_better else "≥ ") + _figure(k.target, units[k.key], places=places[k.key]),
+            _figure(k.actual, units[k.key], places=places[k.key]),
             round(k.achievement, 1) if k.achievement is not None else None,
             "—" if k.met is None else L("kpi.met") if k.met else L("kpi.missed"),
-            _figure(k.previous, units[k.key]),
-            _figure(k.change, units[k.key], signed=True),
+            _figure(k.previous, units[k.key], places=places[k.key]),
+            _figure(k.change, units[k.key], signed=True, places=places[k.key]),
         ]
         for k in kpis(f, before, sla_target)
     ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -193,3 +195,48 @@ def test_only_outage_severities_count_and_planned_downtime_is_not_an_outage() ->
     assert (f.planned_minutes, f.unplanned_minutes) == (120, 60)
     assert f.availability["api"].downtime_minutes == 60
     assert f.overall_availability == pytest.approx((MONTH_MINUTES - 120 - 60) / (MONTH_MINUTES - 120) * 100)
+
+
+def _text(data: bytes) -> str:
+    """The report as a person reads it: each sheet's cells, row by row."""
+    book = load_workbook(io.BytesIO(data))
+    out: list[str] = []
+    for ws in book.worksheets:
+        out.append(f"## {ws.title}")
+        for row in ws.iter_rows():
+            cells = ["" if c.value is None else str(c.value) for c in row]
+            out.append(" | ".join(cells).rstrip(" |"))
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("locale", ["en", "ja"])
+def test_the_report_text_matches_the_golden_file(locale: str) -> None:
+    from datetime import date
+
+    from postmortem.model import ActionItem
+    from postmortem.report import OpenAction
+
+    labels = {"critical": "重大", "high": "高", "medium": "中", "low": "低"} if locale == "ja" else {}
+    actions = [
+        OpenAction(
+            "INC-2026-0003", ActionItem(1, "short", "Alert on pool saturation", "U0BOB", date(2026, 11, 20), False)
+        ),
+        OpenAction("INC-2026-0005", ActionItem(2, "medium", "Load-test config pushes", None, date(2027, 2, 1), False)),
+    ]
+    data = build_month_report(
+        INCIDENTS,
+        "2026-11",
+        services_slo=SLO,
+        severities=SEVERITIES,
+        severity_labels=labels,
+        tz=TOKYO,
+        locale=locale,
+        as_of=datetime(2026, 12, 1, 9, 0, tzinfo=TOKYO),
+        actions=actions,
+        names={"U0BOB": "bob"},
+    )
+    text = _text(data)
+    golden = Path(__file__).parent / "golden" / f"report-{locale}.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
