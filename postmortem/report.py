@@ -167,10 +167,7 @@ def _minus(windows: Sequence[Window], cut: Sequence[Window]) -> list[Window]:
         pieces = [(start, end)]
         for c_start, c_end in _merged(cut):
             pieces = [
-                part
-                for s, e in pieces
-                for part in ((s, min(e, c_start)), (max(s, c_end), e))
-                if part[1] > part[0]
+                part for s, e in pieces for part in ((s, min(e, c_start)), (max(s, c_end), e)) if part[1] > part[0]
             ]
         out += pieces
     return out

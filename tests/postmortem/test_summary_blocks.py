@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from postmortem.markdown import render_markdown
 from postmortem.model import ActionItem
 from postmortem.summary import render_summary_blocks
 from tests.postmortem.example import example
@@ -44,3 +45,10 @@ def test_limits_hold_for_huge_inputs() -> None:
         assert len(block.get("fields", [])) <= 10
     assert "<!channel>" not in json.dumps(blocks)  # user text cannot ping the channel
     assert "more in the files" in json.dumps(blocks)
+
+
+def test_the_slack_duration_agrees_with_the_file() -> None:
+    pm = example("en")
+    text, _ = render_summary_blocks(pm)
+    assert "duration 135 min" in text  # start → resolution, as in the Markdown's impact table
+    assert "| Impact duration (minutes) | 135 |" in render_markdown(pm)
