@@ -91,9 +91,13 @@ async def test_the_monthly_report_arrives_as_a_spreadsheet(stack: LocalStack) ->
     await stack.settle()
     upload = stack.fake.uploads[-1]
     book = load_workbook(io.BytesIO(upload.content))
-    assert book.sheetnames == ["Summary", "Availability", "Incidents", "Weekly"]
-    summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows(min_row=2)}
-    assert summary["Incidents"] == 1 and summary["Severity: high"] == 1
+    assert book.sheetnames == ["Report", "KPIs", "By class", "Availability", "Incidents", "Open actions", "Weekly"]
+    summary = {r[0].value: r[1].value for r in book["By class"].iter_rows(min_row=2)}
+    assert summary["Incidents"] == 1 and summary["Severity: High"] == 1
+    incident = [c.value for c in next(book["Incidents"].iter_rows(min_row=2, max_row=2))]
+    assert incident[8] == "10,000 users affected, for 50 min, services: checkout"  # words, not users=10,000 …
+    actions = [[c.value for c in r] for r in book["Open actions"].iter_rows(min_row=2)]
+    assert [a[:4] for a in actions] == [["INC-2026-0001", 1, "Alert on pool saturation", "bob"]]
 
 
 async def test_mentions_become_names_in_the_exported_draft(stack: LocalStack) -> None:
