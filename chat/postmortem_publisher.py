@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from chat.dates import slack_date
 from chat.gateway import SlackGateway
 from i18n import t
-from incident.impact import plain
 from incident.model import Incident
 from postmortem.model import PostmortemInput
+from postmortem.summary import render_summary_blocks
 
 
 class SlackPostmortemPublisher:
@@ -22,19 +22,9 @@ class SlackPostmortemPublisher:
     async def publish(self, incident: Incident, pm: PostmortemInput, markdown: str, workbook: bytes) -> None:
         if not incident.channel_id:
             return
-        impact = pm.impact
-        text = t(
-            "postmortem.summary_posted",
-            pm.locale,
-            version=str(pm.version),
-            ref=str(incident.ref),
-            duration=plain(impact.duration_minutes),
-            availability=plain(impact.availability),
-            entries=str(len([e for e in pm.entries if not e.deleted])),
-        )
-        await self.gateway.post(
-            incident.channel_id, text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
-        )
+        # The same figures as the files: one rendering of the summary (postmortem/summary.py).
+        text, blocks = render_summary_blocks(pm)
+        await self.gateway.post(incident.channel_id, text, blocks)
         stem = f"{incident.ref}-postmortem" + (f"-v{pm.version}" if pm.version > 1 else "")
         await self.gateway.upload_file(
             incident.channel_id, f"{stem}.md", markdown.encode("utf-8"), f"{incident.ref} postmortem (Markdown)"
