@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="write the monthly operations report (xlsx)")
     report.add_argument("--month", required=True, help="2026-11")
     report.add_argument("--out")
+    report.add_argument("--lang", choices=["en", "ja"], help="the report's language (default: the team locale)")
     kb = sub.add_parser("kb", help="knowledge base: import files, search")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     kb_import = kb_sub.add_parser("import", help="import Markdown, YAML or JSON Lines (a file or a folder)")
@@ -111,7 +112,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
             raise ConfigError("--month", "a month like 2026-11")
         out = Path(args.out or f"hikeshi-report-{args.month}.xlsx")
-        print(asyncio.run(export_report(settings, team, args.month, out)))
+        print(asyncio.run(export_report(settings, team, args.month, out, locale=args.lang or team.locale)))
         return 0
     if args.command == "serve":
         return asyncio.run(_serve(settings, team, args.host, args.port))

@@ -246,7 +246,6 @@ def build_services(
         clock=clock,
         bus=bus,
         severity_label=severity_label,
-        escalation=escalation,
     )
     alerts, alert_intake = build_alerts(
         team=team,

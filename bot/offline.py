@@ -1,4 +1,4 @@
-"""Exports from the command line: the same builders, no Slack calls (names stay as ids)."""
+"""Exports from the command line: the same builders and stored data, no Slack calls."""
 
 from __future__ import annotations
 
@@ -10,15 +10,12 @@ from bot.container import build_services
 from bot.reports import month_report
 from incident.clock import SystemClock
 from incident.model import IncidentRef
-from postmortem.markdown import render_markdown
 from postmortem.workbook import build_workbook
 
 
-async def _no_names(ids: object) -> dict[str, str]:
-    return {}
-
-
 async def export_incident(settings: Settings, team: TeamConfig, ref_text: str, *, fmt: str, out: Path) -> Path:
+    """The last version the bot posted: the Markdown exactly as kept, the spreadsheet rebuilt
+    from stored data (names as that version knew them, pages as they were sent). No Slack call."""
     ref = IncidentRef.parse(ref_text)
     if ref is None:
         raise SystemExit(f"hikeshi: {ref_text!r} is not an incident number like INC-2026-0001")
@@ -27,10 +24,12 @@ async def export_incident(settings: Settings, team: TeamConfig, ref_text: str, *
         incident = await services.store.by_ref(ref)
         if incident is None:
             raise SystemExit(f"hikeshi: no incident {ref}")
-        services.postmortem.names = _no_names
-        pm = await services.postmortem.build(incident)
+        found = await services.postmortem.latest(incident)
+        if found is None:
+            raise SystemExit(f"hikeshi: {ref} has no postmortem yet; it is written when the incident is resolved")
+        stored, pm = found
         if fmt == "md":
-            out.write_text(render_markdown(pm), encoding="utf-8")
+            out.write_text(stored.markdown, encoding="utf-8")
         else:
             out.write_bytes(await asyncio.to_thread(build_workbook, pm))
         return out
@@ -38,10 +37,10 @@ async def export_incident(settings: Settings, team: TeamConfig, ref_text: str, *
         await services.engine.dispose()
 
 
-async def export_report(settings: Settings, team: TeamConfig, month: str, out: Path) -> Path:
+async def export_report(settings: Settings, team: TeamConfig, month: str, out: Path, *, locale: str) -> Path:
     services = build_services(settings, team, SystemClock(), drive_wall_clock=False)
     try:
-        out.write_bytes(await month_report(services, month, team.locale))
+        out.write_bytes(await month_report(services, month, locale))
         return out
     finally:
         await services.engine.dispose()

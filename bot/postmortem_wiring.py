@@ -13,7 +13,6 @@ from bot.scheduler import DeadlineScheduler
 from chat.directory import SlackDirectory
 from chat.gateway import SlackGateway
 from chat.postmortem_publisher import SlackPostmortemPublisher
-from escalation.service import Escalation
 from incident import events
 from incident.clock import Clock
 from incident.durations import DurationError, parse_duration
@@ -21,8 +20,10 @@ from incident.events import EventBus, IncidentEvent
 from incident.impact import DEFAULT_SLA_TARGET
 from incident.model import Status
 from postmortem.model import PageSummary
+from postmortem.money import CURRENCIES, known_currency
 from postmortem.service import REVIEW, PostmortemService, PostmortemSettings
 from storage.deadlines import Deadline
+from storage.escalations import SqlEscalationStore
 from storage.incidents import SqlIncidentStore
 from storage.postmortems import SqlPostmortemStore
 from timeline.coalesce import Coalescer
@@ -37,8 +38,16 @@ def _settings(team: TeamConfig) -> PostmortemSettings:
         target = Decimal(str(raw.get("sla_target", DEFAULT_SLA_TARGET)))
     except (DurationError, ArithmeticError) as exc:
         raise ConfigError("postmortem", str(exc)) from None
+    currency = str(raw.get("currency", "JPY")).upper()
+    if not known_currency(currency):
+        raise ConfigError("postmortem.currency", f"unknown currency {currency!r} (known: {', '.join(CURRENCIES)})")
     return PostmortemSettings(
-        tz=team.tz, locale=team.locale, sla_target=target, review_within=review, customer_report_within=customer
+        tz=team.tz,
+        locale=team.locale,
+        sla_target=target,
+        currency=currency,
+        review_within=review,
+        customer_report_within=customer,
     )
 
 
@@ -53,17 +62,19 @@ def build_postmortems(
     clock: Clock,
     bus: EventBus,
     severity_label: Callable[[str, str], str],
-    escalation: Escalation,
 ) -> tuple[PostmortemService, SqlPostmortemStore, Coalescer[int]]:
     postmortems = SqlPostmortemStore(engine_db)
 
     async def names(ids: Sequence[str]) -> dict[str, str]:
         return {i: (await directory.user_name(i)) or i for i in ids}
 
+    sent = SqlEscalationStore(engine_db)
+
     async def pages(incident_id: int) -> list[PageSummary]:
+        # The pages as they were sent, whatever the roster or policy says today.
         return [
             PageSummary(p.target, p.kind, p.reason, tuple(p.user_ids), p.paged_at, p.acked_by, p.acked_at)
-            for p in await escalation.page_history(incident_id)
+            for p in await sent.pages(incident_id)
         ]
 
     service = PostmortemService(

@@ -22,6 +22,7 @@ class SlackPostmortemPublisher:
     async def publish(self, incident: Incident, pm: PostmortemInput, markdown: str, workbook: bytes) -> None:
         if not incident.channel_id:
             return
+        # The same figures as the files: one rendering of the summary (chat/postmortem_summary.py).
         text, blocks = render_summary_blocks(pm)
         await self.gateway.post(incident.channel_id, text, blocks)
         stem = f"{incident.ref}-postmortem" + (f"-v{pm.version}" if pm.version > 1 else "")

@@ -26,7 +26,7 @@ def render_summary_blocks(pm: PostmortemInput) -> tuple[str, list[Block]]:
         version=str(pm.version),
         ref=str(i.ref),
         duration=plain(f.duration_minutes),
-        availability=plain(f.availability),
+        availability=plain(f.availability, 3),
         entries=str(entries),
     )
     durations = dict(pm.durations())
@@ -34,7 +34,7 @@ def render_summary_blocks(pm: PostmortemInput) -> tuple[str, list[Block]]:
     figures = [
         (L("postmortem.severity"), pm.label(i.severity)),
         (L("postmortem.impact.duration"), plain(f.duration_minutes)),
-        (L("postmortem.impact.availability"), f"{plain(f.availability)} %" if f.availability is not None else "—"),
+        (L("postmortem.impact.availability"), f"{plain(f.availability, 3)} %" if f.availability is not None else "—"),
         (L("postmortem.impact.users"), f"{f.affected_users:,}" if f.affected_users is not None else "—"),
         (L("postmortem.time.to_detect"), _duration(durations["to_detect"], pm.locale)),
         (L("postmortem.time.to_acknowledge"), _duration(durations["to_acknowledge"], pm.locale)),

@@ -122,9 +122,6 @@ class EscalationEngine:
     def level_names(self) -> tuple[str, ...]:
         return tuple(self.roster.level_names)
 
-    async def page_history(self, incident_id: int) -> list[PageRecord]:
-        return await self.store.pages(incident_id)
-
     async def acknowledge_page(self, incident_id: int, user_id: str) -> AckResult:
         if await self.store.load(incident_id) is None:
             return "nothing"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from escalation.oncall_commands import OverrideLevel, SwapLevel
-from escalation.ports import PageRecord
 from escalation.roster import OnCall, Override
 from escalation.service import AckResult
 
@@ -24,9 +23,6 @@ class NoEscalation:
 
     async def escalate_now(self, incident_id: int, user_id: str) -> bool:
         return False
-
-    async def page_history(self, incident_id: int) -> list[PageRecord]:
-        return []
 
     async def on_call(self, at: datetime) -> list[tuple[OnCall, datetime | None]]:
         return []

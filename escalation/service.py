@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from escalation.oncall_commands import OverrideLevel, SwapLevel
-from escalation.ports import PageRecord
 from escalation.roster import OnCall, Override
 
 AckResult = Literal["recorded", "already", "nothing"]  # nothing: the incident has no page to acknowledge
@@ -30,10 +29,6 @@ class Escalation(Protocol):
         ...
 
     async def escalate_now(self, incident_id: int, user_id: str) -> bool: ...
-
-    async def page_history(self, incident_id: int) -> list[PageRecord]:
-        """Every page and FYI sent for the incident, oldest first (for the postmortem)."""
-        ...
 
     async def on_call(self, at: datetime) -> list[tuple[OnCall, datetime | None]]:
         """Each level's holder at ``at`` and its next hand-off."""

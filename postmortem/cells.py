@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from copy import copy
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -19,8 +20,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+# One CJK-capable sans font for every cell, so Latin and Japanese text don't mix serif and
+# sans (Excel's Calibri has no kana; the fallback is usually a serif Mincho).
+FONT_NAME = "Noto Sans CJK JP"
+BODY_FONT = Font(name=FONT_NAME, size=10)
+HEADER_FONT = Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="B22222")
 HEADER_BORDER = Border(bottom=Side(style="thin", color="7F1010"))
 HEADER_ALIGN = Alignment(vertical="center", wrap_text=True)
@@ -28,6 +34,10 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DATE_FORMAT = "yyyy-mm-dd"
+INTEGER_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0##"  # 99.919, 1,234.5: at most three decimals, as people write them
+LANDSCAPE_AFTER = 100  # total column width (characters) above which a sheet prints landscape
+
 # Excel reads a cell starting with these as a formula (or DDE); user text must never be one.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 80
@@ -68,6 +78,13 @@ def _style(c: WriteOnlyCell, kind: str, styles: dict[str, Any]) -> None:
         c.number_format = DATETIME_FORMAT
     elif kind == "date":
         c.number_format = DATE_FORMAT
+    elif kind == "integer":
+        c.number_format = INTEGER_FORMAT
+    elif kind == "decimal":
+        c.number_format = DECIMAL_FORMAT
+    elif kind.startswith("format:"):
+        c.number_format = kind.removeprefix("format:")
+    c.font = BODY_FONT
     if kind.startswith("quoted"):
         c.quotePrefix = True
     c.alignment = WRAP if kind.endswith("wrap") else TOP
@@ -92,6 +109,16 @@ def cell(
         c = WriteOnlyCell(ws, value)
         _style(c, "date", styles)
         return c
+    if isinstance(value, Formatted):
+        c = WriteOnlyCell(ws, value.value)
+        _style(c, f"format:{value.number_format}", styles)
+        return c
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # Rounded as people write figures (99.919, not 99.9189814814815), with thousands separators.
+        c = WriteOnlyCell(ws, round(value, 3) if isinstance(value, float) else value)
+        whole = isinstance(value, int) or value.is_integer()
+        _style(c, "integer" if whole else "decimal", styles)
+        return c
     if not isinstance(value, str):
         c = WriteOnlyCell(ws, value)
         _style(c, "plain", styles)
@@ -105,6 +132,23 @@ def cell(
     layout = "wrap" if wrap or len(text) > WRAP_AFTER or "\n" in text else "plain"
     _style(c, quoted + layout, styles)
     return c
+
+
+@dataclass(frozen=True, slots=True)
+class Formatted:
+    """A number with its own Excel format, e.g. an amount in the team's currency."""
+
+    value: int | float
+    number_format: str
+    shown: str  # how it reads, for fitting the column
+
+
+@dataclass(frozen=True, slots=True)
+class Printing:
+    """What every printed page carries: a title in the header, page numbers in the footer."""
+
+    title: str
+    footer: str  # Excel header/footer codes: &P page, &N pages
 
 
 def header(ws: WriteOnlyWorksheet, titles: Sequence[str]) -> list[WriteOnlyCell]:
@@ -128,8 +172,12 @@ def _shown(value: Any) -> str:
         return "2026-11-22 14:30"
     if isinstance(value, date):
         return "2026-11-22"
+    if isinstance(value, Formatted):
+        return value.shown
     if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0")
+        return f"{value:,.3f}".rstrip("0")
+    if isinstance(value, int):
+        return f"{value:,}"
     return str(value)
 
 
@@ -149,13 +197,37 @@ def table(
     tz: ZoneInfo,
     *,
     wrap_cols: frozenset[int] = frozenset(),
+    printing: Printing | None = None,
+    print_rows: int = 0,
 ) -> None:
-    """A sheet with a styled, frozen, filterable header row and fitted columns."""
-    for i, width in enumerate(fitted_widths(titles, rows), start=1):
+    """A sheet with a styled, frozen, filterable header row and fitted columns, set up to print
+    one page wide (``print_rows``: rows below the table that belong on paper, e.g. a chart)."""
+    widths = fitted_widths(titles, rows)
+    for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{len(rows) + 1}"
+    last = get_column_letter(len(titles))
+    ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    if printing is not None:
+        setup_print(ws, printing, widths, f"A1:{last}{len(rows) + 1 + print_rows}")
     ws.append(header(ws, titles))
     styles: dict[str, Any] = {}  # style indices belong to the workbook; one cache per sheet is safe
     for row in rows:
         ws.append([cell(ws, v, tz, wrap=i in wrap_cols, styles=styles) for i, v in enumerate(row)])
+
+
+def setup_print(ws: WriteOnlyWorksheet, printing: Printing, widths: Sequence[int], area: str) -> None:
+    """A4, landscape when the columns are wide, every column on one page width (as many pages
+    down as it takes), the header row repeated on each page, the incident and page numbers."""
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if sum(widths) > LANDSCAPE_AFTER else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = "1:1"
+    ws.print_area = area
+    ws.oddHeader.center.text = printing.title.replace("&", "&&")
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.center.text = printing.footer
+    ws.oddFooter.center.size = 9

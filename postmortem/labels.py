@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from i18n import catalog, t
+from incident.model import TimelineEntry
 
 
 class Labels:
@@ -36,3 +37,15 @@ class Labels:
     def horizon(self, horizon: str) -> str:
         key = f"postmortem.horizon.{horizon}"
         return t(key, self.locale) if catalog().has(key) else horizon
+
+    def status(self, status: str) -> str:
+        key = f"core.status.{status}"
+        return t(key, self.locale) if catalog().has(key) else status
+
+    def entry_text(self, e: TimelineEntry) -> str:
+        """What an entry says; a status change says from which status to which, then its note."""
+        before, after = e.data.get("status_from"), e.data.get("status_to")
+        if e.kind != "status_changed" or not (before and after):
+            return e.text
+        moved = f"{self.status(str(before))} → {self.status(str(after))}"
+        return f"{moved}: {e.text}" if e.text.strip() else moved

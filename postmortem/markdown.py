@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 
 from incident.durations import format_duration
 from incident.impact import plain
+from incident.model import TimelineEntry
 from postmortem.labels import Labels
 from postmortem.model import PostmortemInput
+from postmortem.money import money
 from postmortem.root_cause import HORIZONS, SECTIONS, prefill
 
 NONE = "—"
@@ -70,16 +72,18 @@ def _severity(pm: PostmortemInput, L: Labels) -> list[str]:
 def _impact(pm: PostmortemInput, L: Labels) -> list[str]:
     f = pm.impact
     users = f"{f.affected_users:,}" if f.affected_users is not None else NONE
-    availability = f"{plain(f.availability)} %" if f.availability is not None else NONE
+    availability = f"{plain(f.availability, 3)} %" if f.availability is not None else NONE
+    revenue = money(f.revenue_loss, pm.currency, pm.locale) if f.revenue_loss is not None else NONE
     out = [
         _row(L("postmortem.field"), L("postmortem.value")),
         _rule(2),
         _row(L("postmortem.impact.duration"), plain(f.duration_minutes)),
+        _row(L("postmortem.time.to_mitigate"), _span(dict(pm.durations())["to_mitigate"], pm.locale)),
         _row(L("postmortem.impact.users"), users),
         _row(L("postmortem.impact.lost"), plain(f.lost_transactions)),
-        _row(L("postmortem.impact.revenue"), plain(f.revenue_loss)),
+        _row(L("postmortem.impact.revenue"), revenue),
         _row(L("postmortem.impact.availability"), availability),
-        _row(L("postmortem.impact.violation", target=plain(f.sla_target)), plain(f.sla_violation)),
+        _row(L("postmortem.impact.violation", target=plain(f.sla_target)), plain(f.sla_violation, 3)),
     ]
     if pm.incident.impact.services:
         out.append(_row(L("postmortem.impact.services"), _cell(", ".join(pm.incident.impact.services))))
@@ -93,9 +97,21 @@ def _timeline(pm: PostmortemInput, L: Labels) -> list[str]:
     ]
     amended = f" _({L('timeline.amended')})_"
     for e in pm.timeline:
-        text = _cell(e.text) + (amended if e.amended else "")
+        text = _cell(L.entry_text(e)) + (amended if e.amended else "") + _links(e, L)
         out.append(_row(_when(e.occurred_at, pm), L.kind(e.kind), _cell(pm.name(e.actor)), text))
     return out
+
+
+def _link(label: str, url: str) -> str:
+    shown = label.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("|", "\\|")
+    return f"[{shown}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
+
+
+def _links(e: TimelineEntry, L: Labels) -> str:
+    """A recorded message keeps its permalink, and its files their links."""
+    links = [_link(L("postmortem.message_link"), e.permalink)] if e.permalink else []
+    links += [_link(f.get("name") or L("postmortem.file_link"), f["permalink"]) for f in e.files if f.get("permalink")]
+    return ("<br>" + " · ".join(links)) if links else ""
 
 
 def _escalation(pm: PostmortemInput, L: Labels) -> list[str]:
@@ -104,15 +120,19 @@ def _escalation(pm: PostmortemInput, L: Labels) -> list[str]:
     out = [
         _row(
             L.at("postmortem.paged_at"),
-            *(L(f"postmortem.{k}") for k in ("target", "who", "acked", "time_to_ack")),
+            *(L(f"postmortem.{k}") for k in ("target", "who", "answer", "time_to_ack")),
         ),
         _rule(5),
     ]
-    for p in sorted(pm.pages, key=lambda p: p.paged_at):
+    for a in pm.answers:
+        p = a.page
         who = _cell(", ".join(pm.name(u) for u in p.user_ids)) if p.user_ids else NONE
-        acked = f"{_cell(pm.name(p.acked_by))} {_when(p.acked_at, pm)}" if p.acked_by else NONE
+        if a.state == "acknowledged":
+            answer = L("postmortem.answer.acknowledged", name=_cell(pm.name(a.by)), at=_when(a.at, pm))
+        else:
+            answer = L(f"postmortem.answer.{a.state}")
         level = f"{_cell(p.target)} ({L(f'postmortem.page_kind.{p.display_kind}')})"
-        out.append(_row(_when(p.paged_at, pm), level, who, acked, _span(p.time_to_ack, pm.locale)))
+        out.append(_row(_when(p.paged_at, pm), level, who, answer, _span(a.time_to_ack, pm.locale)))
     return out
 
 

@@ -38,9 +38,8 @@ class PageSummary:
     acked_by: str | None
     acked_at: datetime | None
 
-    @property
-    def time_to_ack(self) -> timedelta | None:
-        return self.acked_at - self.paged_at if self.acked_at else None
+    def reached(self, user_id: str | None) -> bool:
+        return user_id is not None and user_id in self.user_ids
 
     @property
     def display_kind(self) -> str:
@@ -48,6 +47,46 @@ class PageSummary:
         if self.kind == "page" and self.reason in ESCALATING_REASONS:
             return "escalation"
         return self.kind if self.kind in ("page", "fyi", "escalation") else "page"
+
+
+@dataclass(frozen=True, slots=True)
+class PageAnswer:
+    """How one page ended: ``acknowledged`` (by whom, when), ``unanswered``, or ``fyi`` (no answer expected)."""
+
+    page: PageSummary
+    state: str  # acknowledged | unanswered | fyi
+    by: str | None = None
+    at: datetime | None = None
+
+    @property
+    def time_to_ack(self) -> timedelta | None:
+        return max(self.at - self.page.paged_at, timedelta(0)) if self.at else None
+
+
+def page_answers(pages: Sequence[PageSummary]) -> list[PageAnswer]:
+    """Each page with its answer, in the order they were sent.
+
+    The store marks every page of the incident with the one acknowledgement; it belongs to
+    the page that reached the person who acknowledged (the latest such page sent before the
+    acknowledgement), or else to the last page sent before it. FYIs expect no answer.
+    """
+    ordered = sorted(pages, key=lambda p: p.paged_at)
+    real = [p for p in ordered if p.kind != "fyi"]
+    answered: PageSummary | None = None
+    acks = [(p.acked_by, p.acked_at) for p in ordered if p.acked_by and p.acked_at]
+    by, at = acks[0] if acks else (None, None)
+    if by and at:
+        before = [p for p in real if p.paged_at <= at]
+        answered = next((p for p in reversed(before) if p.reached(by)), before[-1] if before else None)
+    out: list[PageAnswer] = []
+    for p in ordered:
+        if p.kind == "fyi":
+            out.append(PageAnswer(p, "fyi"))
+        elif p is answered:
+            out.append(PageAnswer(p, "acknowledged", by, at))
+        else:
+            out.append(PageAnswer(p, "unanswered"))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +112,16 @@ class ActionItem:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredDraft:
+    """A kept version: its number, the Markdown as posted, and the names it was written with."""
+
+    version: int
+    markdown: str
+    names: Mapping[str, str]
+    generated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PostmortemInput:
     """Everything one rendering needs; renderers read nothing else (no clock, no storage).
 
@@ -87,6 +136,7 @@ class PostmortemInput:
     generated_at: datetime
     version: int = 1
     sla_target: Decimal = DEFAULT_SLA_TARGET
+    currency: str = "JPY"
     severity_label: Mapping[str, str] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
     pages: Sequence[PageSummary] = ()
@@ -113,8 +163,13 @@ class PostmortemInput:
 
     @property
     def end(self) -> datetime:
-        """When the impact ended: mitigation if recorded, else resolution, else the time of writing."""
-        return self.incident.mitigated_at or self.incident.resolved_at or self.generated_at
+        """When the impact ended, by the source's formula: the resolution (the time of writing
+        while unresolved). Time to mitigate is shown beside it, not instead of it."""
+        return self.incident.resolved_at or self.generated_at
+
+    @property
+    def answers(self) -> list[PageAnswer]:
+        return page_answers(self.pages)
 
     @property
     def impact(self) -> ImpactFigures:

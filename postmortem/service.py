@@ -4,7 +4,8 @@ the version, and publish it to the channel. Also the review and customer-report 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -18,14 +19,19 @@ from incident.impact import DEFAULT_SLA_TARGET
 from incident.model import Incident, Status
 from incident.ports import IncidentStore, Timers
 from postmortem.markdown import render_markdown
-from postmortem.model import ActionItem, KbSuggestion, PageSummary, PostmortemInput
+from postmortem.model import ActionItem, KbSuggestion, PageSummary, PostmortemInput, StoredDraft
 from postmortem.workbook import build_workbook
+from timeline.mentions import readable_all
 
 REVIEW = "review_reminder"
 
 
 class PostmortemStore(Protocol):
-    async def add_version(self, incident_id: int, markdown: str, at: datetime) -> int: ...
+    async def add_version(
+        self, incident_id: int, render: Callable[[int], str], at: datetime, names: Mapping[str, str]
+    ) -> StoredDraft: ...
+
+    async def latest(self, incident_id: int) -> StoredDraft | None: ...
 
     async def actions(self, incident_id: int) -> list[ActionItem]: ...
 
@@ -41,6 +47,7 @@ class PostmortemSettings:
     tz: ZoneInfo
     locale: str
     sla_target: Decimal = DEFAULT_SLA_TARGET
+    currency: str = "JPY"
     review_within: timedelta = timedelta(days=7)
     customer_report_within: timedelta | None = None
     business_hours: tuple[time, time] = (time(9, 0), time(18, 0))
@@ -121,20 +128,29 @@ class PostmortemService:
         key = "postmortem.review_reminder" if payload["kind"] == "review" else "postmortem.customer_reminder"
         await self.publisher.remind(incident, key, datetime.fromisoformat(str(payload["due"])))
 
-    async def build(self, incident: Incident, *, locale: str | None = None, version: int = 0) -> PostmortemInput:
+    async def build(
+        self, incident: Incident, *, locale: str | None = None, known: Mapping[str, str] | None = None
+    ) -> PostmortemInput:
+        """The postmortem's input. Names are looked up, or taken from ``known`` (a stored
+        version's names: then nothing is asked of Slack)."""
         entries = await self.store.entries(incident.id)
-        if self.readable is not None:
-            # Exports are read outside Slack: <@U…> and <#C…> become names.
-            texts = await self.readable([e.text for e in entries])
-            entries = [replace(e, text=text) for e, text in zip(entries, texts, strict=True)]
-        locale = locale or incident.locale or self.settings.locale
         people = {u for e in entries for u in ([e.actor] if e.actor else [])}
+        people |= {m for e in entries for m in _MENTION.findall(e.text)}
         pages = await self.pages(incident.id)
         people |= {u for p in pages for u in (*p.user_ids, p.acked_by) if u}
         if incident.commander:
             people.add(incident.commander)
         actions = await self.postmortems.actions(incident.id)
         people |= {a.owner for a in actions if a.owner}
+        names = dict(known) if known is not None else await self.names(sorted(people))
+        # Exports are read outside Slack: <@U…> and <#C…> become names.
+        texts = [e.text for e in entries]
+        if known is not None:
+            texts = await readable_all(texts, _KnownNames(names))
+        elif self.readable is not None:
+            texts = await self.readable(texts)
+        entries = [replace(e, text=text) for e, text in zip(entries, texts, strict=True)]
+        locale = locale or incident.locale or self.settings.locale
         suggestions = [
             KbSuggestion(
                 str(e.data.get("entry_id", "")),
@@ -151,10 +167,10 @@ class PostmortemService:
             tz=self.settings.tz,
             locale=locale,
             generated_at=self.clock.now(),
-            version=version,
             sla_target=self.settings.sla_target,
+            currency=self.settings.currency,
             severity_label={k: self.severity_label(k, locale) for k in {incident.severity, *_severities(entries)}},
-            names=await self.names(sorted(people)),
+            names=names,
             pages=pages,
             suggestions=suggestions,
             actions=actions,
@@ -165,14 +181,38 @@ class PostmortemService:
         if incident is None or incident.status not in (Status.RESOLVED, Status.CLOSED):
             return None
         pm = await self.build(incident)
-        markdown = render_markdown(pm)
-        version = await self.postmortems.add_version(incident.id, markdown, pm.generated_at)
-        pm = replace(pm, version=version)
-        markdown = render_markdown(pm)
+        stored = await self.postmortems.add_version(
+            incident.id, lambda n: render_markdown(replace(pm, version=n)), pm.generated_at, pm.names
+        )
+        pm = replace(pm, version=stored.version)
         # openpyxl is CPU-bound: a 10k-row export would stall every other ack for ~0.6 s.
         workbook = await asyncio.to_thread(build_workbook, pm)
-        await self.publisher.publish(incident, pm, markdown, workbook)
-        return Drafted(version, markdown, workbook)
+        await self.publisher.publish(incident, pm, stored.markdown, workbook)
+        return Drafted(stored.version, stored.markdown, workbook)
+
+    async def latest(self, incident: Incident) -> tuple[StoredDraft, PostmortemInput] | None:
+        """The last version posted, and its input rebuilt from stored data alone (no Slack call)."""
+        stored = await self.postmortems.latest(incident.id)
+        if stored is None:
+            return None
+        pm = await self.build(incident, known=stored.names)
+        return stored, replace(pm, version=stored.version, generated_at=stored.generated_at)
+
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+
+
+class _KnownNames:
+    """Names as a stored version knew them; channels show by the name written in the link."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self._names = names
+
+    async def user_name(self, user_id: str) -> str | None:
+        return self._names.get(user_id)
+
+    async def channel_name(self, channel_id: str) -> str | None:
+        return None
 
 
 def _severities(entries: Sequence[object]) -> set[str]:

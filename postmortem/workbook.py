@@ -1,29 +1,42 @@
 """The postmortem spreadsheet. CPU-heavy and synchronous: callers run it in a thread.
 
 Always written in openpyxl's write-only mode: rows stream to the file, so a 100,000-entry
-timeline costs a few MiB rather than hundreds. Sheet names are English (stable for tools
-and macros); headers and labels follow the locale. Times are real Excel datetimes in the
-team's zone, named in the header ("Time (Asia/Tokyo)").
+timeline costs a few MiB rather than hundreds. Sheet names, headers and labels follow the
+locale (a Japanese file is Japanese throughout); every sheet is set up to print one page
+wide. Times are real Excel datetimes in the team's zone, named in the header ("Time (Asia/Tokyo)").
 """
 
 from __future__ import annotations
 
 import io
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from postmortem.cells import table
+from incident.model import TimelineEntry
+from postmortem.cells import Formatted, Printing, table
 from postmortem.labels import Labels
 from postmortem.model import PostmortemInput
+from postmortem.money import money, money_format
 from postmortem.root_cause import SECTIONS, prefill
-
-KNOWLEDGE_SHEET = "Knowledge"
 
 
 def _minutes(span: timedelta | None) -> float | None:
     return round(span.total_seconds() / 60, 1) if span is not None else None
+
+
+def _links(e: TimelineEntry) -> list[str]:
+    return [*([e.permalink] if e.permalink else []), *(f["permalink"] for f in e.files if f.get("permalink"))]
+
+
+def _money(amount: Decimal | float | int | None, pm: PostmortemInput) -> Formatted | None:
+    if amount is None:
+        return None
+    value = int(amount) if Decimal(str(amount)) == int(amount) else float(amount)
+    return Formatted(value, money_format(pm.currency, pm.locale), money(amount, pm.currency, pm.locale))
 
 
 def _summary(pm: PostmortemInput, L: Labels) -> list[list[Any]]:
@@ -53,11 +66,12 @@ def _impact(pm: PostmortemInput, L: Labels) -> list[list[Any]]:
         [L.at("postmortem.at.started"), i.started_at],
         [L.at("postmortem.impact.end"), pm.end],
         [L("postmortem.impact.duration"), f.duration_minutes],
+        [L.minutes("postmortem.time.to_mitigate"), _minutes(dict(pm.durations())["to_mitigate"])],
         [L("postmortem.impact.users"), f.affected_users],
         [L("postmortem.impact.tps"), i.impact.tps],
-        [L("postmortem.impact.price"), i.impact.revenue_per_txn],
+        [L("postmortem.impact.price"), _money(i.impact.revenue_per_txn, pm)],
         [L("postmortem.impact.lost"), f.lost_transactions],
-        [L("postmortem.impact.revenue"), f.revenue_loss],
+        [L("postmortem.impact.revenue"), _money(f.revenue_loss, pm)],
         [L("postmortem.impact.downtime"), f.downtime_percent],
         [L("postmortem.impact.availability_pct"), f.availability],
         [L("postmortem.impact.violation", target=str(f.sla_target)), f.sla_violation],
@@ -72,7 +86,13 @@ def build_workbook(pm: PostmortemInput) -> bytes:
     wb = Workbook(write_only=True)
     two_columns = [L("postmortem.field"), L("postmortem.value")]
 
-    table(wb.create_sheet("Summary"), two_columns, _summary(pm, L), tz, wrap_cols=frozenset({1}))
+    def sheet(key: str) -> tuple[WriteOnlyWorksheet, Printing]:
+        """A sheet named in the file's language, printed with the incident's number on every page."""
+        name = L(f"postmortem.sheet.{key}")
+        return wb.create_sheet(name), Printing(f"{pm.incident.ref} {name}", L("postmortem.print.footer"))
+
+    ws, printing = sheet("summary")
+    table(ws, two_columns, _summary(pm, L), tz, wrap_cols=frozenset({1}), printing=printing)
 
     amended = L("timeline.amended")
     rows = [
@@ -80,9 +100,9 @@ def build_workbook(pm: PostmortemInput) -> bytes:
             e.occurred_at,
             L.kind(e.kind),
             pm.name(e.actor),
-            e.text,
+            L.entry_text(e),
             amended if e.amended else "",
-            e.permalink or "",
+            "\n".join(_links(e)),
         ]
         for e in pm.timeline
     ]
@@ -94,32 +114,37 @@ def build_workbook(pm: PostmortemInput) -> bytes:
         L("postmortem.amended_col"),
         L("postmortem.link"),
     ]
-    table(wb.create_sheet("Timeline"), titles, rows, tz, wrap_cols=frozenset({3}))
+    ws, printing = sheet("timeline")
+    table(ws, titles, rows, tz, wrap_cols=frozenset({3, 5}), printing=printing)
 
-    table(wb.create_sheet("Impact"), two_columns, _impact(pm, L), tz)
+    ws, printing = sheet("impact")
+    table(ws, two_columns, _impact(pm, L), tz, printing=printing)
 
     page_rows = [
         [
-            p.paged_at,
-            p.target,
-            L(f"postmortem.page_kind.{p.display_kind}"),
-            ", ".join(pm.name(u) for u in p.user_ids),
-            pm.name(p.acked_by) if p.acked_by else "",
-            p.acked_at,
-            _minutes(p.time_to_ack),
+            a.page.paged_at,
+            a.page.target,
+            L(f"postmortem.page_kind.{a.page.display_kind}"),
+            ", ".join(pm.name(u) for u in a.page.user_ids),
+            L(f"postmortem.answer_state.{a.state}"),
+            pm.name(a.by) if a.by else "",
+            a.at,
+            _minutes(a.time_to_ack),
         ]
-        for p in sorted(pm.pages, key=lambda p: p.paged_at)
+        for a in pm.answers
     ]
     titles = [
         L.at("postmortem.paged_at"),
         L("postmortem.target"),
         L("postmortem.kind"),
         L("postmortem.who"),
-        L("postmortem.acked"),
+        L("postmortem.answer"),
+        L("postmortem.acked_by"),
         L.at("postmortem.acked"),
         L.minutes("postmortem.time_to_ack"),
     ]
-    table(wb.create_sheet("Escalations"), titles, page_rows, tz)
+    ws, printing = sheet("escalations")
+    table(ws, titles, page_rows, tz, wrap_cols=frozenset({3}), printing=printing)
 
     rca = prefill(pm.entries, pm.actions)
     to_fill = L("postmortem.to_fill")
@@ -131,7 +156,8 @@ def build_workbook(pm: PostmortemInput) -> bytes:
     rca_rows += [[L("postmortem.rca.evidence"), L("timeline.kind.hypothesis"), h] for h in rca.hypotheses]
     rca_rows += [[L("postmortem.rca.evidence"), L("timeline.kind.verification"), v] for v in rca.verifications]
     titles = [L("postmortem.rca.category"), L("postmortem.rca.part"), L("postmortem.rca.finding")]
-    table(wb.create_sheet("Root cause"), titles, rca_rows, tz, wrap_cols=frozenset({2}))
+    ws, printing = sheet("root_cause")
+    table(ws, titles, rca_rows, tz, wrap_cols=frozenset({2}), printing=printing)
 
     action_rows = [
         [
@@ -152,7 +178,8 @@ def build_workbook(pm: PostmortemInput) -> bytes:
         L("postmortem.action.due"),
         L("postmortem.action.state"),
     ]
-    table(wb.create_sheet("Actions"), titles, action_rows, tz, wrap_cols=frozenset({2}))
+    ws, printing = sheet("actions")
+    table(ws, titles, action_rows, tz, wrap_cols=frozenset({2}), printing=printing)
 
     if pm.suggestions:
         kb_rows = [
@@ -165,7 +192,8 @@ def build_workbook(pm: PostmortemInput) -> bytes:
             L("postmortem.kb.title"),
             L("postmortem.kb.feedback"),
         ]
-        table(wb.create_sheet(KNOWLEDGE_SHEET), titles, kb_rows, tz)
+        ws, printing = sheet("knowledge")
+        table(ws, titles, kb_rows, tz, wrap_cols=frozenset({2}), printing=printing)
 
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UtcDateTime
@@ -35,3 +35,5 @@ class PostmortemVersionRow(SQLModel, table=True):
     version: int
     generated_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     markdown: str
+    # Display names as they were when this version was written: exports need no Slack call.
+    names: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from chat.postmortem_summary import render_summary_blocks
+from postmortem.markdown import render_markdown
 from postmortem.model import ActionItem
 from tests.postmortem.example import example
 
@@ -16,9 +17,9 @@ from tests.postmortem.example import example
 @pytest.mark.parametrize("locale", ["en", "ja"])
 def test_the_summary_carries_the_headline_figures(locale: str) -> None:
     text, blocks = render_summary_blocks(example(locale))
-    assert "INC-2026-0007" in text and "99.6875" in text and "135" in text
+    assert "INC-2026-0007" in text and "99.688" in text and "135" in text
     dumped = json.dumps(blocks, ensure_ascii=False)
-    assert "99.6875 %" in dumped and "10,000" in dumped and "Config push halved the pool size" in dumped
+    assert "99.688 %" in dumped and "10,000" in dumped and "Config push halved the pool size" in dumped
     assert blocks[0]["type"] == "header" and blocks[-1]["type"] == "context"
 
 
@@ -44,3 +45,10 @@ def test_limits_hold_for_huge_inputs() -> None:
         assert len(block.get("fields", [])) <= 10
     assert "<!channel>" not in json.dumps(blocks)  # user text cannot ping the channel
     assert "more in the files" in json.dumps(blocks)
+
+
+def test_the_slack_duration_agrees_with_the_file() -> None:
+    pm = example("en")
+    text, _ = render_summary_blocks(pm)
+    assert "duration 135 min" in text  # start → resolution, as in the Markdown's impact table
+    assert "| Impact duration (minutes) | 135 |" in render_markdown(pm)

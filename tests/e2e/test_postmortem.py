@@ -53,7 +53,11 @@ async def test_resolution_uploads_the_draft_and_the_spreadsheet(stack: LocalStac
         golden.write_text(markdown, encoding="utf-8")
     assert markdown == golden.read_text(encoding="utf-8")
     book = load_workbook(io.BytesIO(stack.fake.uploads[1].content or b""))
-    assert book.sheetnames[:6] == ["Summary", "Timeline", "Impact", "Escalations", "Root cause", "Actions"]
+    sheets = {
+        "en": ["Summary", "Timeline", "Impact", "Escalations", "Root cause", "Actions"],
+        "ja": ["概要", "タイムライン", "影響範囲", "エスカレーション", "根本原因", "再発防止策"],
+    }
+    assert book.sheetnames[:6] == sheets[lang]
 
 
 async def test_a_late_change_makes_a_new_version_and_keeps_the_old(stack: LocalStack) -> None:
@@ -66,6 +70,7 @@ async def test_a_late_change_makes_a_new_version_and_keeps_the_old(stack: LocalS
     versions = await stack.services.postmortems.versions(incident.id)
     assert [v for v, _ in versions] == [1, 2, 3]
     assert "Load-test config changes" in versions[-1][1] and "Load-test config changes" not in versions[0][1]
+    assert "Draft version 3," in versions[-1][1] and "Draft version 1," in versions[0][1]
     assert stack.fake.calls_to("files.getUploadURLExternal")[-1].args["filename"] == "INC-2026-0001-postmortem-v3.xlsx"
 
 
@@ -86,9 +91,13 @@ async def test_the_monthly_report_arrives_as_a_spreadsheet(stack: LocalStack) ->
     await stack.settle()
     upload = stack.fake.uploads[-1]
     book = load_workbook(io.BytesIO(upload.content or b""))
-    assert book.sheetnames == ["Summary", "Availability", "Incidents", "Weekly"]
-    summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows(min_row=2)}
-    assert summary["Incidents"] == 1 and summary["Severity: high"] == 1
+    assert book.sheetnames == ["Report", "KPIs", "By class", "Availability", "Incidents", "Open actions", "Weekly"]
+    summary = {r[0].value: r[1].value for r in book["By class"].iter_rows(min_row=2)}
+    assert summary["Incidents"] == 1 and summary["Severity: High"] == 1
+    incident = [c.value for c in next(book["Incidents"].iter_rows(min_row=2, max_row=2))]
+    assert incident[8] == "10,000 users affected, for 50 min, services: checkout"  # words, not users=10,000 …
+    actions = [[c.value for c in r] for r in book["Open actions"].iter_rows(min_row=2)]
+    assert [a[:4] for a in actions] == [["INC-2026-0001", 1, "Alert on pool saturation", "bob"]]
 
 
 async def test_mentions_become_names_in_the_exported_draft(stack: LocalStack) -> None:

@@ -33,8 +33,8 @@ def example(locale: str = "en", *, notes: int = 0) -> PostmortemInput:
         commander="U0ALICE",
         detected_at=jst(14, 35),
         acknowledged_at=jst(14, 40),
-        mitigated_at=jst(16, 45),
-        resolved_at=jst(17, 0),
+        mitigated_at=jst(16, 30),
+        resolved_at=jst(16, 45),
         resolution_summary="Rolled back release 2026.11.22-3",
         impact=Impact(users=10000, tps=50, revenue_per_txn=10, services=["checkout", "payments"]),
     )
@@ -52,8 +52,24 @@ def example(locale: str = "en", *, notes: int = 0) -> PostmortemInput:
             data={"severity_from": "high", "severity_to": "critical"},
         ),
         entry(7, jst(15, 40), "root_cause", "Config push halved the pool size"),
-        entry(8, jst(16, 45), "mitigation", '=HYPERLINK("http://evil") rolled back'),
-        entry(9, jst(17, 0), "resolved", "Rolled back release 2026.11.22-3"),
+        entry(
+            10,
+            jst(15, 45),
+            "note",
+            "pool graph after the config push",
+            actor="U0BOB",
+            permalink="https://acme.slack.com/archives/C0INC/p1700000000000100",
+            files=[{"name": "pool.png", "permalink": "https://acme.slack.com/files/U0BOB/F0POOL/pool.png"}],
+        ),
+        entry(
+            11,
+            jst(15, 50),
+            "status_changed",
+            "",
+            data={"status_from": "investigating", "status_to": "identified"},
+        ),
+        entry(8, jst(16, 30), "mitigation", '=HYPERLINK("http://evil") rolled back'),
+        entry(9, jst(16, 45), "resolved", "Rolled back release 2026.11.22-3"),
     ]
     start = jst(15, 0)
     entries += [entry(100 + n, start + timedelta(seconds=n), "note", f"note {n}") for n in range(notes)]
@@ -68,8 +84,11 @@ def example(locale: str = "en", *, notes: int = 0) -> PostmortemInput:
             "critical": "Critical" if locale == "en" else "重大",
             "high": "High" if locale == "en" else "高",
         },
-        names={"U0ALICE": "alice", "U0BOB": "bob"},
-        pages=[PageSummary("level1", "page", "declared", ("U0BOB",), jst(14, 36), "U0BOB", jst(14, 40))],
+        names={"U0ALICE": "alice", "U0BOB": "bob", "U0CAROL": "carol"},
+        pages=[
+            PageSummary("level1", "page", "declared", ("U0BOB",), jst(14, 36), "U0BOB", jst(14, 40)),
+            PageSummary("level2", "fyi", "fyi", ("U0CAROL",), jst(14, 36), "U0BOB", jst(14, 40)),
+        ],
         suggestions=[KbSuggestion("kb-gateway-timeout", "504 Gateway Timeout", jst(14, 37), "helped")],
         actions=[
             ActionItem(1, "short", "Alert on pool saturation", "U0BOB", date(2026, 12, 22), False),

@@ -63,8 +63,10 @@ def test_the_worked_example_in_the_impact_sheet(en: Workbook) -> None:
     assert values["Affected users"] == 10000
     assert values["Lost transactions"] == 405000
     assert values["Revenue loss"] == 4050000
-    assert values["Monthly availability (%)"] == 99.6875
-    assert values["SLA violation (points below 99.9 %)"] == pytest.approx(0.2125)
+    revenue = next(r[1] for r in en["Impact"].iter_rows(min_row=2) if r[0].value == "Revenue loss")
+    assert revenue.number_format == '"¥"#,##0'
+    assert values["Monthly availability (%)"] == 99.688
+    assert values["SLA violation (points below 99.9 %)"] == pytest.approx(0.2125, abs=1e-3)
     assert values["Impact ended (Asia/Tokyo)"] == datetime(2026, 11, 22, 16, 45)
     assert all(isinstance(values[k], int) for k in ("Lost transactions", "Revenue loss", "Affected users"))
 
@@ -81,12 +83,12 @@ def test_every_summary_field(en: Workbook) -> None:
         "Detected (Asia/Tokyo)": datetime(2026, 11, 22, 14, 35),
         "Declared (Asia/Tokyo)": datetime(2026, 11, 22, 14, 36),
         "Acknowledged (Asia/Tokyo)": datetime(2026, 11, 22, 14, 40),
-        "Mitigated (Asia/Tokyo)": datetime(2026, 11, 22, 16, 45),
-        "Resolved (Asia/Tokyo)": datetime(2026, 11, 22, 17, 0),
+        "Mitigated (Asia/Tokyo)": datetime(2026, 11, 22, 16, 30),
+        "Resolved (Asia/Tokyo)": datetime(2026, 11, 22, 16, 45),
         "Time to detect (min)": 5,
         "Time to acknowledge (from detection) (min)": 5,
-        "Time to mitigate (min)": 135,
-        "Time to resolve (min)": 150,
+        "Time to mitigate (min)": 120,
+        "Time to resolve (min)": 135,
         "Impact duration (minutes)": 135,
         "Affected services": "checkout, payments",
         "Resolution": "Rolled back release 2026.11.22-3",
@@ -100,7 +102,18 @@ def test_times_are_real_datetimes_and_figures_are_numbers(en: Workbook) -> None:
     assert first[0].value == datetime(2026, 11, 22, 14, 30) and first[0].number_format == "yyyy-mm-dd hh:mm"
     assert first[0].is_date  # stored as a serial number with a date format: Excel sorts and filters it as time
     page = [c.value for c in next(en["Escalations"].iter_rows(min_row=2, max_row=2))]
-    assert page == [datetime(2026, 11, 22, 14, 36), "level1", "page", "bob", "bob", datetime(2026, 11, 22, 14, 40), 4]
+    assert page == [
+        datetime(2026, 11, 22, 14, 36),
+        "level1",
+        "page",
+        "bob",
+        "acknowledged",
+        "bob",
+        datetime(2026, 11, 22, 14, 40),
+        4,
+    ]
+    fyi = [c.value for c in next(en["Escalations"].iter_rows(min_row=3, max_row=3))]
+    assert fyi[1:] == ["level2", "FYI", "carol", "FYI, no answer expected", None, None, None]
     action = [c.value for c in next(en["Actions"].iter_rows(min_row=2, max_row=2))]
     assert action == [
         1,
@@ -114,7 +127,7 @@ def test_times_are_real_datetimes_and_figures_are_numbers(en: Workbook) -> None:
 
 def test_deleted_entries_are_left_out_and_amended_ones_marked(en: Workbook) -> None:
     rows = [[c.value for c in r] for r in en["Timeline"].iter_rows(min_row=2)]
-    assert len(rows) == 9
+    assert len(rows) == 11
     verification = next(r for r in rows if r[1] == "Verification")
     assert verification[4] == "amended"
     pm = example()
@@ -176,24 +189,31 @@ def test_knowledge_sheet_lists_suggestions_and_feedback(en: Workbook) -> None:
 
 def test_columns_fit_and_wide_characters_count_double() -> None:
     book = _book("ja")
-    summary = book["Summary"]
+    summary = book["概要"]
     title_width = summary.column_dimensions["B"].width
     assert title_width >= len("決済APIで504が多発") + 8  # 8 wide characters take 16 columns
-    timeline = book["Timeline"]
+    timeline = book["タイムライン"]
     assert timeline.column_dimensions["A"].width >= 16  # "2026-11-22 14:30"
     assert timeline["D2"].alignment.wrap_text  # the observation column wraps
 
 
 def test_japanese_headers_and_text_survive() -> None:
     book = _book("ja")
-    assert [c.value for c in book["Timeline"][1]][:4] == ["時刻 (Asia/Tokyo)", "イベント", "対応者", "対応内容・観察"]
-    values = _pairs(book, "Summary")
+    sheets = ["概要", "タイムライン", "影響範囲", "エスカレーション", "根本原因", "再発防止策", "ナレッジ"]
+    assert book.sheetnames == sheets
+    titles = [c.value for c in book["タイムライン"][1]][:4]
+    assert titles == ["時刻 (Asia/Tokyo)", "イベント", "対応者", "対応内容・観察"]
+    values = _pairs(book, "概要")
     assert values["件名"] == "決済APIで504が多発"
     assert values["発生日時 (Asia/Tokyo)"] == datetime(2026, 11, 22, 14, 30)
     assert values["検知から応答までの時間（分）"] == 5
-    impact = _pairs(book, "Impact")
-    assert impact["月間可用性（%）"] == 99.6875
-    assert [c.value for c in book["Actions"][1]] == ["No.", "期間", "対策内容", "担当者", "期限", "状況"]
+    impact = _pairs(book, "影響範囲")
+    assert impact["月間可用性（%）"] == 99.688
+    assert [c.value for c in book["再発防止策"][1]] == ["No.", "期間", "対策内容", "担当者", "期限", "状況"]
+    assert values["重大度"] == "重大" and values["ステータス"] == "解決済み"
+    raw = {"critical", "high", "mitigated", "resolved", "investigating", "identified", "page", "fyi", "escalation"}
+    shown = {c.value for ws in book.worksheets for r in ws.iter_rows() for c in r if isinstance(c.value, str)}
+    assert not shown & raw
 
 
 def test_a_missing_load_figure_is_an_empty_cell_not_an_error() -> None:
@@ -201,12 +221,12 @@ def test_a_missing_load_figure_is_an_empty_cell_not_an_error() -> None:
     pm.incident.impact.tps = None
     values = _pairs(load_workbook(io.BytesIO(build_workbook(pm))), "Impact")
     assert values["Lost transactions"] is None and values["Revenue loss"] is None
-    assert values["Monthly availability (%)"] == 99.6875
+    assert values["Monthly availability (%)"] == 99.688
 
 
 def test_a_large_timeline_is_written_in_full() -> None:
     book = _book(notes=6000)
-    assert book["Timeline"].max_row == 1 + 9 + 6000
+    assert book["Timeline"].max_row == 1 + 11 + 6000
 
 
 def test_due_dates_are_dates() -> None:

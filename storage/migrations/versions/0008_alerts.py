@@ -1,7 +1,7 @@
 """alerts: intake deliveries and events, alert records, maintenance windows
 
 Revision ID: 0008_alerts
-Revises: 0006_knowledge
+Revises: 0007_postmortem_names
 Create Date: 2026-12-01 23:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0008_alerts"
-down_revision: str | None = "0006_knowledge"
+down_revision: str | None = "0007_postmortem_names"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
