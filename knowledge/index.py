@@ -16,10 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge.entry import KbEntry
-from knowledge.tokenize import CONCEPT_PREFIX, tokens
+from knowledge.tokenize import query_terms, tokens
 
 K1, B = 1.2, 0.75
-CONCEPT_BOOST = 2.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +59,6 @@ class TextIndex:
             idf = math.log(1 + (n - len(plist) + 0.5) / (len(plist) + 0.5))
             norm = K1 * (1 - B + B * lengths[ids] / avg)
             weight = idf * tfs * (K1 + 1) / (tfs + norm)
-            if token.startswith(CONCEPT_PREFIX):
-                weight *= CONCEPT_BOOST
             self._docs[token] = ids
             self._weights[token] = weight.astype(np.float32)
         self._size = len(self.entries)
@@ -73,6 +70,14 @@ class TextIndex:
 
     def __len__(self) -> int:
         return self._size
+
+    def weight(self, token: str, doc: int) -> float:
+        """The BM25 weight ``token`` carries in entry ``doc`` (0 when absent)."""
+        ids = self._docs.get(token)
+        if ids is None:
+            return 0.0
+        i = int(np.searchsorted(ids, doc))
+        return float(self._weights[token][i]) if i < len(ids) and int(ids[i]) == doc else 0.0
 
     def _expand(self, token: str) -> list[str]:
         if token in self._docs or not (token.isascii() and token.isalpha() and len(token) >= 4):
@@ -87,20 +92,19 @@ class TextIndex:
         if not self._size:
             return []
         scores = np.zeros(self._size, dtype=np.float32)
-        terms = Counter(tokens(query))
-        for token in terms:
+        terms = query_terms(query)
+        for token, factor in terms.items():
             for term in self._expand(token):
                 ids = self._docs.get(term)
-                if ids is None:
-                    continue
-                scores[ids] += self._weights[term] * (0.7 if term != token else 1.0)
+                if ids is not None:
+                    scores[ids] += self._weights[term] * (factor * (0.7 if term != token else 1.0))
         k = min(limit, self._size)
         top = np.argpartition(-scores, k - 1)[:k] if k < self._size else np.arange(self._size)
         ranked = sorted((int(d) for d in top if scores[d] > 0), key=lambda d: -float(scores[d]))
-        query_terms = [t for token in terms for t in self._expand(token)]
+        expanded = [t for token in terms for t in self._expand(token)]
         hits = []
         for doc in ranked:
-            matched = tuple(t for t in dict.fromkeys(query_terms) if t in self._docs and _contains(self._docs[t], doc))
+            matched = tuple(t for t in dict.fromkeys(expanded) if t in self._docs and _contains(self._docs[t], doc))
             hits.append(TextHit(doc, float(scores[doc]), matched))
         return hits
 
