@@ -45,7 +45,8 @@ def load_entries(*, starter: bool = True) -> list[KbEntry]:
 
 def subsets(queries: Sequence[Query]) -> dict[str, list[Query]]:
     out: dict[str, list[Query]] = {}
-    for part, chosen in (("tuning", [q for q in queries if not q.held_out]), ("held-out", [q for q in queries if q.held_out])):
+    parts = (("tuning", [q for q in queries if not q.held_out]), ("held-out", [q for q in queries if q.held_out]))
+    for part, chosen in parts:
         out[f"{part} en"] = [q for q in chosen if q.lang == "en"]
         out[f"{part} ja"] = [q for q in chosen if q.lang == "ja"]
         out[f"{part} ja→en"] = [q for q in chosen if q.lang == "ja" and q.target == "en"]

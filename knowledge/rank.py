@@ -150,7 +150,6 @@ class KnowledgeIndex:
         hits.sort(key=lambda h: (-h.score, -self.text.entries[self.by_id[h.entry_id]].success_rate, h.entry_id))
         return hits[:limit]
 
-
     def _why(self, candidate: Features) -> tuple[str, ...]:
         """What drove the score: the matched concepts and words that weigh most here (rare
         words before common ones, no stop words); character pairs only if nothing else."""

@@ -104,8 +104,6 @@ def tokens(text: str) -> list[str]:
     return [*words(normalized), *japanese_grams("".join(masked)), *concepts]
 
 
-
-
 def query_terms(text: str) -> dict[str, float]:
     """The query's tokens with their weights: words and bigrams count once, a concept by
     the script of the term that produced it (the heavier where both scripts produced it)."""
