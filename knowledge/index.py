@@ -26,6 +26,9 @@ class TextHit:
     doc: int
     score: float
     matched: tuple[str, ...]
+    # The share of the best score any entry could reach for this query (0–1): unlike the raw
+    # score it does not grow with the size of the knowledge base.
+    coverage: float = 0.0
 
 
 def _deletions(word: str) -> set[str]:
@@ -52,6 +55,7 @@ class TextIndex:
             for token, tf in counts.items():
                 postings[token].append((doc, tf))
         self._docs: dict[str, np.ndarray] = {}
+        self._best: dict[str, float] = {}
         self._weights: dict[str, np.ndarray] = {}
         for token, plist in postings.items():
             ids = np.fromiter((d for d, _ in plist), dtype=np.int32, count=len(plist))
@@ -61,6 +65,7 @@ class TextIndex:
             weight = idf * tfs * (K1 + 1) / (tfs + norm)
             self._docs[token] = ids
             self._weights[token] = weight.astype(np.float32)
+            self._best[token] = float(weight.max())
         self._size = len(self.entries)
         self._near: dict[str, set[str]] = defaultdict(set)
         for token in self._docs:
@@ -93,11 +98,14 @@ class TextIndex:
             return []
         scores = np.zeros(self._size, dtype=np.float32)
         terms = query_terms(query)
+        best = 0.0
         for token, factor in terms.items():
             for term in self._expand(token):
                 ids = self._docs.get(term)
                 if ids is not None:
-                    scores[ids] += self._weights[term] * (factor * (0.7 if term != token else 1.0))
+                    share = factor * (0.7 if term != token else 1.0)
+                    scores[ids] += self._weights[term] * share
+                    best += self._best[term] * share
         k = min(limit, self._size)
         top = np.argpartition(-scores, k - 1)[:k] if k < self._size else np.arange(self._size)
         ranked = sorted((int(d) for d in top if scores[d] > 0), key=lambda d: -float(scores[d]))
@@ -105,7 +113,7 @@ class TextIndex:
         hits = []
         for doc in ranked:
             matched = tuple(t for t in dict.fromkeys(expanded) if t in self._docs and _contains(self._docs[t], doc))
-            hits.append(TextHit(doc, float(scores[doc]), matched))
+            hits.append(TextHit(doc, float(scores[doc]), matched, min(1.0, float(scores[doc]) / (best or 1.0))))
         return hits
 
 
