@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
@@ -16,6 +17,8 @@ from knowledge.dense import Encoder, default_encoder, embed_entries
 from knowledge.entry import KbEntry, updated_success_rate
 from knowledge.ingest import IngestReport, Source, plan_import
 from knowledge.rank import Hit, KnowledgeIndex, SearchContext
+
+log = logging.getLogger(__name__)
 
 SUGGEST_ON = ("hypothesis", "alert", "note")
 
@@ -60,6 +63,7 @@ class KnowledgeService:
         extra is installed) is loaded there too, once per process."""
         entries = await self.store.all()
         self.index = await asyncio.to_thread(lambda: KnowledgeIndex.build(entries, self.encoder()))
+        log.info("knowledge index built: %d entries, %s ranking", len(self.index), self.index.mode)
 
     @property
     def mode(self) -> str:
