@@ -24,7 +24,7 @@ COPY postmortem ./postmortem
 COPY chat ./chat
 COPY fakeslack ./fakeslack
 COPY i18n ./i18n
-RUN pip install .
+RUN pip install ".[embeddings]"
 
 USER hikeshi
 VOLUME ["/data"]

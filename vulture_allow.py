@@ -25,6 +25,17 @@ _.created_at
 _.updated_at
 
 # openpyxl reads the attributes we set on cells, sheets and charts (postmortem/cells.py, report.py).
+_.paperSize
+_.orientation
+_.fitToWidth
+_.fitToHeight
+_.fitToPage
+_.horizontalCentered
+_.print_title_rows
+_.print_area
+_.majorUnit
+_.position
+_.solidFill
 _.number_format
 _.quotePrefix
 _.alignment

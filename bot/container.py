@@ -160,6 +160,18 @@ class Services:
         await self.engine.dispose()
 
 
+def _kb_threshold(team: TeamConfig) -> float:
+    """``knowledge.threshold``: the confidence (0–1) a runbook needs to be posted unasked."""
+    raw = team.knowledge.get("threshold", KB_THRESHOLD)
+    try:
+        threshold = float(raw)
+    except (TypeError, ValueError):
+        raise ConfigError("knowledge.threshold", f"a confidence between 0 and 1, not {raw!r}") from None
+    if not 0.0 <= threshold <= 1.0:
+        raise ConfigError("knowledge.threshold", f"a confidence between 0 and 1 (e.g. 0.25), not {raw!r}")
+    return threshold
+
+
 def build_services(
     settings: Settings,
     team: TeamConfig,
@@ -211,7 +223,7 @@ def build_services(
     http = HttpSessions()
     directory = SlackDirectory(gateway, clock)
     knowledge = KnowledgeService(
-        SqlKnowledgeStore(engine), store, clock, threshold=float(team.knowledge.get("threshold", KB_THRESHOLD))
+        SqlKnowledgeStore(engine), store, clock, threshold=_kb_threshold(team)
     )
     poster = SlackSuggestionPoster(gateway, team.locale)
     knowledge.poster = poster

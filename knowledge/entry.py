@@ -98,6 +98,9 @@ class KbEntry:
     success_rate: float = INITIAL_SUCCESS_RATE
     # Where the entry came from: {"file", "line"}, {"incident"}, or {"source_url", "company", ...}.
     provenance: dict[str, Any] = field(default_factory=dict)
+    # The sentence embedding of the entry (``knowledge.dense``), computed once at import and
+    # stored with it: base64 of little-endian float16, so restarts and replicas reuse it.
+    embedding: str | None = None
 
     @property
     def diagnosis(self) -> list[str]:
@@ -139,6 +142,8 @@ class KbEntry:
         fields["success_rate"] = float(rate)
         if not isinstance(fields.get("provenance", {}), Mapping):
             raise InvalidEntry("provenance must be a mapping")
+        if fields.get("embedding") is not None and not isinstance(fields["embedding"], str):
+            raise InvalidEntry("embedding must be a base64 string")
         for name in ("symptom", "category", "subcategory"):
             if name in fields:
                 fields[name] = "" if fields[name] is None else str(fields[name])
@@ -149,6 +154,7 @@ class KbEntry:
         where the text was read from (moving a file is not an edit)."""
         data = self.to_dict()
         data.pop("success_rate")
+        data.pop("embedding")  # derived from the text, not part of it
         provenance = dict(data.pop("provenance"))
         provenance.pop("line", None)
         provenance.pop("file", None)

@@ -9,17 +9,16 @@ Building is CPU-bound: callers run it in a thread.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from knowledge.entry import KbEntry
-from knowledge.tokenize import CONCEPT_PREFIX, tokens
+from knowledge.tokenize import query_terms, tokens
 
 K1, B = 1.2, 0.75
-CONCEPT_BOOST = 2.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +26,9 @@ class TextHit:
     doc: int
     score: float
     matched: tuple[str, ...]
+    # The share of the best score any entry could reach for this query (0–1): unlike the raw
+    # score it does not grow with the size of the knowledge base.
+    coverage: float = 0.0
 
 
 def _deletions(word: str) -> set[str]:
@@ -53,6 +55,7 @@ class TextIndex:
             for token, tf in counts.items():
                 postings[token].append((doc, tf))
         self._docs: dict[str, np.ndarray] = {}
+        self._best: dict[str, float] = {}
         self._weights: dict[str, np.ndarray] = {}
         for token, plist in postings.items():
             ids = np.fromiter((d for d, _ in plist), dtype=np.int32, count=len(plist))
@@ -60,10 +63,9 @@ class TextIndex:
             idf = math.log(1 + (n - len(plist) + 0.5) / (len(plist) + 0.5))
             norm = K1 * (1 - B + B * lengths[ids] / avg)
             weight = idf * tfs * (K1 + 1) / (tfs + norm)
-            if token.startswith(CONCEPT_PREFIX):
-                weight *= CONCEPT_BOOST
             self._docs[token] = ids
             self._weights[token] = weight.astype(np.float32)
+            self._best[token] = float(weight.max())
         self._size = len(self.entries)
         self._near: dict[str, set[str]] = defaultdict(set)
         for token in self._docs:
@@ -73,6 +75,14 @@ class TextIndex:
 
     def __len__(self) -> int:
         return self._size
+
+    def weight(self, token: str, doc: int) -> float:
+        """The BM25 weight ``token`` carries in entry ``doc`` (0 when absent)."""
+        ids = self._docs.get(token)
+        if ids is None:
+            return 0.0
+        i = int(np.searchsorted(ids, doc))
+        return float(self._weights[token][i]) if i < len(ids) and int(ids[i]) == doc else 0.0
 
     def _expand(self, token: str) -> list[str]:
         if token in self._docs or not (token.isascii() and token.isalpha() and len(token) >= 4):
@@ -87,21 +97,23 @@ class TextIndex:
         if not self._size:
             return []
         scores = np.zeros(self._size, dtype=np.float32)
-        terms = Counter(tokens(query))
-        for token in terms:
+        terms = query_terms(query)
+        best = 0.0
+        for token, factor in terms.items():
             for term in self._expand(token):
                 ids = self._docs.get(term)
-                if ids is None:
-                    continue
-                scores[ids] += self._weights[term] * (0.7 if term != token else 1.0)
+                if ids is not None:
+                    share = factor * (0.7 if term != token else 1.0)
+                    scores[ids] += self._weights[term] * share
+                    best += self._best[term] * share
         k = min(limit, self._size)
         top = np.argpartition(-scores, k - 1)[:k] if k < self._size else np.arange(self._size)
         ranked = sorted((int(d) for d in top if scores[d] > 0), key=lambda d: -float(scores[d]))
-        query_terms = [t for token in terms for t in self._expand(token)]
+        expanded = [t for token in terms for t in self._expand(token)]
         hits = []
         for doc in ranked:
-            matched = tuple(t for t in dict.fromkeys(query_terms) if t in self._docs and _contains(self._docs[t], doc))
-            hits.append(TextHit(doc, float(scores[doc]), matched))
+            matched = tuple(t for t in dict.fromkeys(expanded) if t in self._docs and _contains(self._docs[t], doc))
+            hits.append(TextHit(doc, float(scores[doc]), matched, min(1.0, float(scores[doc]) / (best or 1.0))))
         return hits
 
 

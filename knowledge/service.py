@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -12,9 +13,12 @@ from incident.clock import Clock
 from incident.events import EventBus, IncidentEvent
 from incident.model import EntrySource, Incident
 from incident.ports import IncidentStore, NewEntry
+from knowledge.dense import Encoder, default_encoder, embed_entries
 from knowledge.entry import KbEntry, updated_success_rate
 from knowledge.ingest import IngestReport, Source, plan_import
 from knowledge.rank import Hit, KnowledgeIndex, SearchContext
+
+log = logging.getLogger(__name__)
 
 SUGGEST_ON = ("hypothesis", "alert", "note")
 
@@ -34,8 +38,17 @@ class SuggestionPoster(Protocol):
 
 
 class KnowledgeService:
-    def __init__(self, store: KnowledgeStore, incidents: IncidentStore, clock: Clock, *, threshold: float) -> None:
+    def __init__(
+        self,
+        store: KnowledgeStore,
+        incidents: IncidentStore,
+        clock: Clock,
+        *,
+        threshold: float,
+        encoder: Callable[[], Encoder | None] = default_encoder,
+    ) -> None:
         self.store = store
+        self.encoder = encoder
         self.incidents = incidents
         self.clock = clock
         self.threshold = threshold
@@ -45,14 +58,26 @@ class KnowledgeService:
         self._bus: EventBus | None = None
 
     async def load(self) -> None:
-        """Rebuild the in-memory index from storage, off the event loop."""
+        """Rebuild the in-memory index from storage, off the event loop; searches keep
+        using the previous index until the new one is ready. The embedding model (when the
+        extra is installed) is loaded there too, once per process."""
         entries = await self.store.all()
-        self.index = await asyncio.to_thread(KnowledgeIndex.build, entries)
+        self.index = await asyncio.to_thread(lambda: KnowledgeIndex.build(entries, self.encoder()))
+        log.info("knowledge index built: %d entries, %s ranking", len(self.index), self.index.mode)
+
+    @property
+    def mode(self) -> str:
+        """``hybrid`` (lexical + embeddings) or ``lexical``, as the current index ranks."""
+        return self.index.mode
 
     async def import_sources(self, sources: Sequence[Source]) -> IngestReport:
         async with self._lock:
             existing = {e.id: e for e in await self.store.all()}
             report, upserts = plan_import(existing, sources)
+            encoder = await asyncio.to_thread(self.encoder)
+            if upserts and encoder is not None:
+                # Embedded once here and stored with the entry: restarts don't recompute.
+                await asyncio.to_thread(embed_entries, encoder, upserts)
             if upserts:
                 await self.store.upsert(upserts, self.clock.now())
                 await self.load()
@@ -60,6 +85,10 @@ class KnowledgeService:
 
     async def save(self, entry: KbEntry) -> None:
         async with self._lock:
+            encoder = await asyncio.to_thread(self.encoder)
+            if encoder is not None:
+                entry.embedding = None  # the text may have changed
+                await asyncio.to_thread(embed_entries, encoder, [entry])
             await self.store.upsert([entry], self.clock.now())
             await self.load()
 

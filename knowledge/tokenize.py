@@ -18,6 +18,12 @@ from functools import lru_cache
 from knowledge.synonyms import concept_spans
 
 CONCEPT_PREFIX = "c:"
+# A concept reached from a Japanese term is the bridge to English entries: it weighs more
+# than a word. One reached from Latin words, which already match as themselves, counts
+# once like a word: a generic English word ("monitoring", "backup") must not outweigh the
+# one rare word, often a product name, that decides the match.
+CONCEPT_WEIGHT = 2.5
+LATIN_CONCEPT_WEIGHT = 1.0
 
 _LATIN = re.compile(r"[a-z0-9]+(?:[._][a-z0-9]+)*")
 _JAPANESE = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ]+")
@@ -96,3 +102,16 @@ def tokens(text: str) -> list[str]:
         if not normalized[start:end].isascii():
             masked[start:end] = " " * (end - start)
     return [*words(normalized), *japanese_grams("".join(masked)), *concepts]
+
+
+def query_terms(text: str) -> dict[str, float]:
+    """The query's tokens with their weights: words and bigrams count once, a concept by
+    the script of the term that produced it (the heavier where both scripts produced it)."""
+    normalized = normalize(text)
+    concepts: dict[str, float] = {}
+    for start, end, found in concept_spans(normalized):
+        weight = LATIN_CONCEPT_WEIGHT if normalized[start:end].isascii() else CONCEPT_WEIGHT
+        for concept in found:
+            token = CONCEPT_PREFIX + concept
+            concepts[token] = max(weight, concepts.get(token, 0.0))
+    return {token: concepts.get(token, 1.0) for token in tokens(text)}

@@ -53,3 +53,14 @@ def test_an_unknown_time_zone_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_team_config(path)
     assert "timezone" in str(err.value)
+
+
+@pytest.mark.parametrize("threshold", ["3.0", "high", "-0.1"])
+def test_a_knowledge_threshold_outside_0_to_1_is_one_clear_error(tmp_path: Path, threshold: str) -> None:
+    from bot.container import build_services
+    from incident.clock import FakeClock
+
+    path = tmp_path / "hikeshi.yaml"
+    path.write_text(f"knowledge: {{threshold: {threshold}}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"knowledge\.threshold: a confidence between 0 and 1"):
+        build_services(load_settings(), load_team_config(path), FakeClock(), drive_wall_clock=False)
