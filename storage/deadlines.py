@@ -1,12 +1,12 @@
-"""Deadline rows: arm, cancel, list what is due, and claim one for firing exactly once."""
+"""Deadline rows: arm, cancel, list what is due, and claim due rows under a lease."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,6 +21,7 @@ class Deadline:
     kind: str
     due_at: datetime
     payload: dict[str, Any]
+    previous_owner: str | None = None  # who held it before this claim: another replica means a takeover
 
 
 class SqlDeadlineStore:
@@ -70,23 +71,66 @@ class SqlDeadlineStore:
             rows = (await session.execute(stmt)).scalars().all()
         return [Deadline(r.key, r.kind, r.due_at, dict(r.payload or {})) for r in rows]
 
-    async def claim(self, key: str, now: datetime) -> bool:
-        """Mark a deadline fired; only one caller ever gets True for a key."""
+    async def claim_due(self, owner: str, now: datetime, lease: timedelta, limit: int = 100) -> list[Deadline]:
+        """Take up to ``limit`` due deadlines that nobody holds, for ``owner`` until ``now + lease``.
+
+        On PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED``, so replicas polling at
+        the same moment take disjoint sets; a lease that ran out (its replica died) is free again.
+        """
+        free = or_(DeadlineRow.lease_until.is_(None), DeadlineRow.lease_until < now)  # type: ignore[union-attr,operator]
+        due = (
+            select(DeadlineRow)
+            .where(DeadlineRow.fired_at.is_(None))  # type: ignore[union-attr]
+            .where(DeadlineRow.cancelled_at.is_(None))  # type: ignore[union-attr]
+            .where(DeadlineRow.due_at <= now)  # type: ignore[arg-type]
+            .where(free)
+            .order_by(DeadlineRow.due_at)  # type: ignore[arg-type]
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        async with self._sessions() as session, session.begin():
+            rows = (await session.execute(due)).scalars().all()
+            if not rows:
+                return []
+            claimed = [Deadline(r.key, r.kind, r.due_at, dict(r.payload or {}), r.claimed_by) for r in rows]
+            await session.execute(
+                update(DeadlineRow)
+                .where(DeadlineRow.key.in_([d.key for d in claimed]))  # type: ignore[attr-defined]
+                .values(claimed_by=owner, lease_until=now + lease)
+            )
+        return claimed
+
+    async def renew(self, keys: list[str], owner: str, until: datetime) -> None:
+        """Extend the leases ``owner`` still holds (work that takes longer than one lease)."""
+        if not keys:
+            return
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(DeadlineRow)
+                .where(DeadlineRow.key.in_(keys))  # type: ignore[attr-defined]
+                .where(DeadlineRow.claimed_by == owner)  # type: ignore[arg-type]
+                .values(lease_until=until)
+            )
+
+    async def complete(self, key: str, owner: str, now: datetime) -> bool:
+        """Mark a deadline fired after its work committed; False if the lease was lost meanwhile."""
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 update(DeadlineRow)
                 .where(DeadlineRow.key == key)  # type: ignore[arg-type]
+                .where(DeadlineRow.claimed_by == owner)  # type: ignore[arg-type]
                 .where(DeadlineRow.fired_at.is_(None))  # type: ignore[union-attr]
-                .where(DeadlineRow.cancelled_at.is_(None))  # type: ignore[union-attr]
-                .values(fired_at=now)
+                .values(fired_at=now, lease_until=None)
             )
         return result.rowcount == 1  # type: ignore[attr-defined]
 
-    async def release(self, key: str, retry_at: datetime) -> None:
-        """Un-fire a deadline whose handler failed, so it runs again at ``retry_at``."""
+    async def release(self, key: str, owner: str, retry_at: datetime) -> None:
+        """Hand a deadline back (its work failed, or the replica is stopping) to run at ``retry_at``."""
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(DeadlineRow)
                 .where(DeadlineRow.key == key)  # type: ignore[arg-type]
-                .values(fired_at=None, due_at=retry_at)
+                .where(DeadlineRow.claimed_by == owner)  # type: ignore[arg-type]
+                .where(DeadlineRow.fired_at.is_(None))  # type: ignore[union-attr]
+                .values(claimed_by=None, lease_until=None, due_at=retry_at)
             )
