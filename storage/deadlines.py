@@ -92,13 +92,18 @@ class SqlDeadlineStore:
             rows = (await session.execute(due)).scalars().all()
             if not rows:
                 return []
-            claimed = [Deadline(r.key, r.kind, r.due_at, dict(r.payload or {}), r.claimed_by) for r in rows]
-            await session.execute(
+            found = [Deadline(r.key, r.kind, r.due_at, dict(r.payload or {}), r.claimed_by) for r in rows]
+            # The conditions again: SQLite has no row locks, so only rows still free are taken.
+            taken = await session.execute(
                 update(DeadlineRow)
-                .where(DeadlineRow.key.in_([d.key for d in claimed]))  # type: ignore[attr-defined]
+                .where(DeadlineRow.key.in_([d.key for d in found]))  # type: ignore[attr-defined]
+                .where(DeadlineRow.fired_at.is_(None))  # type: ignore[union-attr]
+                .where(free)
                 .values(claimed_by=owner, lease_until=now + lease)
+                .returning(DeadlineRow.key)
             )
-        return claimed
+            keys = set(taken.scalars().all())
+        return [d for d in found if d.key in keys]
 
     async def renew(self, keys: list[str], owner: str, until: datetime) -> None:
         """Extend the leases ``owner`` still holds (work that takes longer than one lease)."""
