@@ -148,7 +148,10 @@ class EscalationEngine:
         incident = await self.incidents.get(state.incident_id)
         if incident is None:
             return
-        for action in actions:
+        # The next deadlines are stored before anyone is paged: a crash right after a page
+        # must still leave the rest of the escalation armed.
+        timers = [a for a in actions if isinstance(a, CancelAll | Arm)]
+        for action in [*timers, *(a for a in actions if not isinstance(a, CancelAll | Arm))]:
             if isinstance(action, CancelAll):
                 await self.timers.cancel_prefix(f"esc:{state.incident_id}:")
             elif isinstance(action, Arm):
