@@ -24,8 +24,14 @@ def build_web_app(bolt: AsyncApp, ready: Callable[[], Awaitable[bool]]) -> web.A
     app[READY] = ready
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
-        _repair_form_body(bolt_request)
+        try:
+            await request.text()  # reads (and caches) the body; too large answers 413 from aiohttp
+            bolt_request = await to_bolt_request(request)
+            _repair_form_body(bolt_request)
+        except (ValueError, TypeError, AttributeError) as exc:  # bad JSON, broken or non-object payload=, not UTF-8
+            return _bad_request(exc)
+        if not isinstance(bolt_request.body, dict):
+            return _bad_request(TypeError(f"body is a {type(bolt_request.body).__name__}"))
         bolt_response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
@@ -40,6 +46,11 @@ def build_web_app(bolt: AsyncApp, ready: Callable[[], Awaitable[bool]]) -> web.A
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     return app
+
+
+def _bad_request(exc: Exception) -> web.Response:
+    log.warning("malformed request body: %s", type(exc).__name__)
+    return web.json_response({"ok": False, "error": "malformed_body"}, status=400)
 
 
 def _repair_form_body(bolt_request: AsyncBoltRequest) -> None:
