@@ -137,8 +137,9 @@ async def _socket(settings, team) -> int:  # type: ignore[no-untyped-def]
 
     if settings.slack_app_token is None:
         raise ConfigError("SLACK_APP_TOKEN", "is not set (an app-level token starting with xapp-)")
-    services, bolt = build_bot(settings, team, SystemClock())
+    services, bolt, identity = build_bot(settings, team, SystemClock())
     await services.start()
+    await identity.check()
     handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
     try:
         await handler.start_async()
