@@ -35,7 +35,7 @@ from storage.database import normalize_database_url  # noqa: E402
 from storage.deadlines import Deadline, SqlDeadlineStore  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 
-LEAD_IN = 3.0  # seconds before the first deadline is due (arming takes a moment)
+LEAD_IN = 5.0  # seconds before the first deadline is due (arming takes a moment)
 SPREAD = 5.0  # all deadlines fall due within this many seconds
 WINDOW = 30.0  # give up waiting this long after the last due time
 

@@ -32,6 +32,7 @@ FireHandler = Callable[[Deadline, datetime], Awaitable[None]]
 RETRY_AFTER = timedelta(seconds=30)
 POLL_INTERVAL = 1.0  # seconds between looks at the table
 LEASE = timedelta(seconds=3)  # renewed every poll while the work runs; a dead replica's runs out
+BATCH = 100  # rows claimed per query
 STOP_GRACE = 10.0  # seconds in-flight work may take to finish on stop before it is handed back
 
 
@@ -109,10 +110,14 @@ class DeadlineScheduler:
             try:
                 now = self._clock.now()
                 await self._store.renew(list(self._in_flight), self.owner, now + LEASE)
-                for deadline in await self._store.claim_due(self.owner, now, LEASE):
-                    task = asyncio.create_task(self._fire(deadline), name=f"deadline:{deadline.key}")
-                    self._in_flight[deadline.key] = task
-                    task.add_done_callback(lambda _t, key=deadline.key: self._in_flight.pop(key, None))
+                while not self._stopping:  # a full batch means more are due: take them now
+                    batch = await self._store.claim_due(self.owner, now, LEASE, limit=BATCH)
+                    for deadline in batch:
+                        task = asyncio.create_task(self._fire(deadline), name=f"deadline:{deadline.key}")
+                        self._in_flight[deadline.key] = task
+                        task.add_done_callback(lambda _t, key=deadline.key: self._in_flight.pop(key, None))
+                    if len(batch) < BATCH:
+                        break
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the database is away: try again next poll
