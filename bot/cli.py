@@ -61,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.WARNING if args.command in ("demo", "manifest") else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every poll tick at INFO
     try:
         return _dispatch(args)
     except (ConfigError, DatabaseUrlError) as exc:
@@ -142,8 +143,9 @@ async def _socket(settings: Settings, team: TeamConfig) -> int:
 
     if settings.slack_app_token is None:
         raise ConfigError("SLACK_APP_TOKEN", "is not set (an app-level token starting with xapp-)")
-    services, bolt = build_bot(settings, team, SystemClock())
+    services, bolt, identity = build_bot(settings, team, SystemClock())
     await services.start()
+    await identity.check()
     handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
     try:
         # slack_bolt leaves start_async unannotated.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from bot.config import Settings, TeamConfig, require_slack_secrets
 from bot.container import Services, build_services
 from bot.server import build_web_app
 from bot.slack_app import build_bolt_app
+from bot.slack_identity import SlackIdentity
 from incident.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -24,12 +26,15 @@ class RunningBot:
     bolt: AsyncApp
     runner: web.AppRunner
     url: str
+    identity: SlackIdentity
+    identity_check: asyncio.Task[None]
 
     @property
     def events_url(self) -> str:
         return f"{self.url}/slack/events"
 
     async def stop(self) -> None:
+        self.identity_check.cancel()
         await self.runner.cleanup()
         await self.services.stop()
 
@@ -41,11 +46,12 @@ def build_bot(
     *,
     client: AsyncWebClient | None = None,
     drive_wall_clock: bool = True,
-) -> tuple[Services, AsyncApp]:
+) -> tuple[Services, AsyncApp, SlackIdentity]:
     _, secret = require_slack_secrets(settings)
     services = build_services(settings, team, clock, client=client, drive_wall_clock=drive_wall_clock)
-    bolt = build_bolt_app(services, secret.get_secret_value())
-    return services, bolt
+    identity = SlackIdentity(services.client)
+    bolt = build_bolt_app(services, secret.get_secret_value(), identity)
+    return services, bolt, identity
 
 
 async def start_bot(
@@ -58,15 +64,22 @@ async def start_bot(
     migrate: bool = True,
     drive_wall_clock: bool = True,
 ) -> RunningBot:
-    services, bolt = build_bot(settings, team, clock, drive_wall_clock=drive_wall_clock)
+    services, bolt, identity = build_bot(settings, team, clock, drive_wall_clock=drive_wall_clock)
     await services.start(migrate=migrate)
+    identity_check = asyncio.create_task(identity.check(), name="slack-auth-check")
+
+    async def ready() -> bool:
+        return identity.checked and await services.ready()
+
     intake = services.alert_intake
-    web_app = build_web_app(bolt, services.ready, more_routes=intake.add_routes if intake.config.enabled else None)
-    runner = web.AppRunner(web_app, access_log=None)
+    more_routes = intake.add_routes if intake.config.enabled else None
+    runner = web.AppRunner(build_web_app(bolt, ready, more_routes=more_routes), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host or settings.host, settings.port if port is None else port)
     await site.start()
     bound = runner.addresses[0]
     url = f"http://{bound[0]}:{bound[1]}"
     log.info("hikeshi listening on %s", url)
-    return RunningBot(services=services, bolt=bolt, runner=runner, url=url)
+    return RunningBot(
+        services=services, bolt=bolt, runner=runner, url=url, identity=identity, identity_check=identity_check
+    )

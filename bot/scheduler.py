@@ -1,28 +1,48 @@
-"""Durable deadlines driven by APScheduler, with the database as the source of truth.
+"""Durable deadlines claimed from the database under a lease, so any replica fires any deadline.
 
-APScheduler only wakes the process at the right wall-clock moment; what is due, and whether
-it already fired, is decided from the ``deadlines`` table, so a restart re-arms everything
-and a deadline missed while the bot was down fires at once, exactly once. With an injected
-fake clock (tests, the demo) APScheduler is not started and ``run_due`` is called directly.
+What is due, who works on it and whether it already fired live in the ``deadlines`` table.
+Every replica polls about once a second (an APScheduler interval job wakes the poll loop;
+arming a deadline that is already due wakes it at once) and claims due rows (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL) for a short lease that it renews while the work runs; a row is marked fired only
+after its handler returned. A replica that dies holding a lease loses it when the lease runs
+out and another replica takes the row; a failing handler or a stopping replica hands it back.
+Deadlines run as their own tasks, so one incident's page stuck in a back-off never delays
+another's. With an injected fake clock (tests, the demo) nothing polls: ``run_due`` is called
+directly and runs what is due one after another.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 from incident.clock import Clock
+from incident.ports import ChannelError
 from storage.deadlines import Deadline, SqlDeadlineStore
 
 log = logging.getLogger(__name__)
 
 FireHandler = Callable[[Deadline, datetime], Awaitable[None]]
 RETRY_AFTER = timedelta(seconds=30)
+POLL_INTERVAL = 1.0  # seconds between looks at the table
+LEASE = timedelta(seconds=3)  # renewed every poll while the work runs; a dead replica's runs out
+BATCH = 100  # rows claimed per query
+STOP_GRACE = 10.0  # seconds in-flight work may take to finish on stop before it is handed back
+
+
+def replica_id() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class DeadlineScheduler:
@@ -32,80 +52,134 @@ class DeadlineScheduler:
         self._store = store
         self._clock = clock
         self._handlers: dict[str, FireHandler] = {}
-        self._scheduler = AsyncIOScheduler(timezone=UTC) if drive_wall_clock else None
-        self._run_lock = asyncio.Lock()
+        self._drive = drive_wall_clock
+        self.owner = replica_id()
+        self._loop: asyncio.Task[None] | None = None
+        self._ticker: AsyncIOScheduler | None = None
+        self._wake = asyncio.Event()
+        self._in_flight: dict[str, asyncio.Task[bool]] = {}
+        self._stopping = False
 
     def on(self, kind: str, handler: FireHandler) -> None:
         self._handlers[kind] = handler
 
     async def start(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.start()
-            for deadline in await self._store.pending():
-                self._wake_at(deadline.key, deadline.due_at)
-        await self.run_due()
+        self._stopping = False
+        if self._drive:
+            self._ticker = AsyncIOScheduler()
+            self._ticker.add_job(
+                self._tick,
+                IntervalTrigger(seconds=POLL_INTERVAL),
+                id="deadline-poll",
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=None,
+            )
+            self._ticker.start()
+            self._loop = asyncio.create_task(self._poll(), name="deadline-poll")
+        else:
+            await self.run_due()
 
-    async def stop(self) -> None:
-        if self._scheduler is not None and self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Stop claiming; let in-flight work finish for ``grace`` seconds, hand back the rest."""
+        self._stopping = True
+        if self._ticker is not None:
+            self._ticker.shutdown(wait=False)
+            self._ticker = None
+        if self._loop is not None:
+            self._loop.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop
+            self._loop = None
+        running = list(self._in_flight.values())
+        if running:
+            _, late = await asyncio.wait(running, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
 
     async def arm(self, key: str, *, kind: str, due_at: datetime, payload: dict[str, Any]) -> bool:
         armed = await self._store.arm(key, kind=kind, due_at=due_at, payload=payload)
-        if armed:
-            self._wake_at(key, due_at)
+        if armed and due_at <= self._clock.now():
+            self._wake.set()  # due already (a retry, a missed step): do not wait for the next poll
         return armed
 
     async def cancel(self, key: str) -> bool:
-        cancelled = await self._store.cancel(key, self._clock.now())
-        self._forget(key)
-        return cancelled
+        return await self._store.cancel(key, self._clock.now())
 
     async def cancel_prefix(self, prefix: str) -> int:
-        count = await self._store.cancel_prefix(prefix, self._clock.now())
-        if self._scheduler is not None:
-            for job in self._scheduler.get_jobs():
-                if job.id.startswith(prefix):
-                    job.remove()
-        return count
+        return await self._store.cancel_prefix(prefix, self._clock.now())
 
     async def pending(self) -> list[Deadline]:
         return await self._store.pending()
 
     async def run_due(self) -> int:
-        """Fire every deadline due by the clock's now; returns how many ran."""
-        async with self._run_lock:
-            now = self._clock.now()
-            fired = 0
-            for deadline in await self._store.pending(due_by=now):
-                if not await self._store.claim(deadline.key, now):
-                    continue
-                handler = self._handlers.get(deadline.kind)
-                if handler is None:
-                    log.error("no handler for deadline kind %s (%s)", deadline.kind, deadline.key)
-                    continue
-                try:
-                    await handler(deadline, now)
-                    fired += 1
-                except Exception:
-                    # The work did not happen: put the deadline back so it is retried, not lost.
-                    log.exception("deadline %s failed; retrying in %s", deadline.key, RETRY_AFTER)
-                    retry_at = now + RETRY_AFTER
-                    await self._store.release(deadline.key, retry_at)
-                    self._wake_at(deadline.key, retry_at)
-            return fired
+        """Claim and fire, one after another, every deadline due by the clock's now; returns how many ran."""
+        fired = 0
+        while not self._stopping:
+            claimed = await self._store.claim_due(self.owner, self._clock.now(), LEASE)
+            if not claimed:
+                return fired
+            for deadline in claimed:
+                fired += await self._fire(deadline)
+        return fired
 
-    def _wake_at(self, key: str, due_at: datetime) -> None:
-        if self._scheduler is None or not self._scheduler.running:
-            return
-        self._scheduler.add_job(
-            self.run_due,
-            "date",
-            run_date=max(due_at, datetime.now(UTC)),
-            id=key,
-            replace_existing=True,
-            misfire_grace_time=None,
-        )
+    async def _poll(self) -> None:
+        while not self._stopping:
+            try:
+                now = self._clock.now()
+                await self._store.renew(list(self._in_flight), self.owner, now + LEASE)
+                while not self._stopping:  # a full batch means more are due: take them now
+                    batch = await self._store.claim_due(self.owner, now, LEASE, limit=BATCH)
+                    for deadline in batch:
+                        task = asyncio.create_task(self._fire(deadline), name=f"deadline:{deadline.key}")
+                        self._in_flight[deadline.key] = task
+                        task.add_done_callback(partial(self._landed, deadline.key))
+                    if len(batch) < BATCH:
+                        break
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database is away: try again next poll
+                log.warning("deadline poll failed: %s", _one_line(exc))
+            self._wake.clear()
+            await self._wake.wait()
 
-    def _forget(self, key: str) -> None:
-        if self._scheduler is not None and self._scheduler.get_job(key) is not None:
-            self._scheduler.remove_job(key)
+    async def _tick(self) -> None:
+        """APScheduler's interval job: time for the next look at the table."""
+        self._wake.set()
+
+    def _landed(self, key: str, _task: asyncio.Task[bool]) -> None:
+        self._in_flight.pop(key, None)
+
+    async def _fire(self, deadline: Deadline) -> bool:
+        handler = self._handlers.get(deadline.kind)
+        if handler is None:
+            log.error("no handler for deadline kind %s (%s)", deadline.kind, deadline.key)
+            await self._store.release(deadline.key, self.owner, self._clock.now() + RETRY_AFTER)
+            return False
+        now = self._clock.now()
+        if deadline.previous_owner not in (None, self.owner):
+            log.info("deadline %s taken over from %s", deadline.key, deadline.previous_owner)
+        try:
+            await handler(deadline, now)
+        except asyncio.CancelledError:
+            # Stopping with the work unfinished: hand it back as it was, another replica takes it.
+            await asyncio.shield(self._store.release(deadline.key, self.owner, deadline.due_at))
+            log.info("deadline %s handed back on stop", deadline.key)
+            raise
+        except Exception as exc:
+            # The work did not happen: put the deadline back so it is retried, not lost.
+            retry_at = self._clock.now() + RETRY_AFTER
+            if isinstance(exc, ChannelError):
+                log.warning("deadline %s failed (%s); retrying in %s", deadline.key, exc, RETRY_AFTER)
+            else:
+                log.exception("deadline %s failed; retrying in %s", deadline.key, RETRY_AFTER)
+            await self._store.release(deadline.key, self.owner, retry_at)
+            return False
+        if not await self._store.complete(deadline.key, self.owner, self._clock.now()):
+            log.warning("deadline %s: lease lost while its work ran", deadline.key)
+        return True
+
+
+def _one_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"

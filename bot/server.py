@@ -29,8 +29,15 @@ def build_web_app(
     app[READY] = ready
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
-        _repair_form_body(bolt_request)
+        try:
+            await request.text()  # reads (and caches) the body; too large answers 413 from aiohttp
+            bolt_request = await to_bolt_request(request)
+            _repair_form_body(bolt_request)
+        except (ValueError, TypeError, AttributeError) as exc:  # bad JSON, broken or non-object payload=, not UTF-8
+            return _bad_request(exc)
+        body: object = bolt_request.body  # typed as a dict, but a JSON list or string gets here too
+        if not isinstance(body, dict):
+            return _bad_request(TypeError(f"body is a {type(body).__name__}"))
         bolt_response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
@@ -47,6 +54,11 @@ def build_web_app(
     if more_routes is not None:
         more_routes(app)  # the alert hooks (bot/alert_routes.py) bound their own bodies
     return app
+
+
+def _bad_request(exc: Exception) -> web.Response:
+    log.warning("malformed request body: %s", type(exc).__name__)
+    return web.json_response({"ok": False, "error": "malformed_body"}, status=400)
 
 
 def _repair_form_body(bolt_request: AsyncBoltRequest) -> None:

@@ -9,17 +9,19 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 
 from bot.container import Services
+from bot.slack_identity import SlackIdentity
 from handlers import register_all
 
 log = logging.getLogger(__name__)
 
 
-def build_bolt_app(services: Services, signing_secret: str) -> AsyncApp:
+def build_bolt_app(services: Services, signing_secret: str, identity: SlackIdentity) -> AsyncApp:
     # The client carries the token. process_before_response=True: a listener's ack() is the HTTP answer, so acks are not
     # delayed by Bolt's 10 ms polling; every slow step goes to services.tasks instead.
     app = AsyncApp(
         signing_secret=signing_secret,
         client=services.client,
+        authorize=identity.authorizer(),  # from the configuration: no auth.test before an ack
         process_before_response=True,
         raise_error_for_unhandled_request=False,
     )

@@ -195,7 +195,10 @@ class EscalationEngine:
             return cached[0]
 
         recorded: list[NewEntry] = []
-        for action in actions:
+        # The next deadlines are stored before anyone is paged: a crash right after a page
+        # must still leave the rest of the escalation armed.
+        timers = [a for a in actions if isinstance(a, CancelAll | Arm)]
+        for action in [*timers, *(a for a in actions if not isinstance(a, CancelAll | Arm))]:
             if isinstance(action, CancelAll):
                 await self.timers.cancel_prefix(f"esc:{state.incident_id}:")
             elif isinstance(action, Arm):

@@ -7,6 +7,7 @@ stays ignorant of them and one failing subscriber cannot break another.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -50,12 +51,18 @@ class EventBus:
         self._subscribers[kind].append(subscriber)
 
     async def publish(self, event: IncidentEvent) -> None:
-        for subscriber in [*self._subscribers.get(event.kind, ()), *self._subscribers.get(ANY, ())]:
-            try:
-                await subscriber(event)
-            except Exception:
-                log.exception(
-                    "subscriber %s failed on %s",
-                    getattr(subscriber, "__qualname__", subscriber),
-                    event.kind,
-                )
+        """Run every subscriber as its own task and wait for all: a page never waits behind
+        knowledge cards in a back-off, and one subscriber's failure never stops another."""
+        subscribers = [*self._subscribers.get(event.kind, ()), *self._subscribers.get(ANY, ())]
+        await asyncio.gather(*(self._run(subscriber, event) for subscriber in subscribers))
+
+    @staticmethod
+    async def _run(subscriber: Subscriber, event: IncidentEvent) -> None:
+        try:
+            await subscriber(event)
+        except Exception:
+            log.exception(
+                "subscriber %s failed on %s",
+                getattr(subscriber, "__qualname__", subscriber),
+                event.kind,
+            )

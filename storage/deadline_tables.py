@@ -20,3 +20,7 @@ class DeadlineRow(SQLModel, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     fired_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    # A replica working on the deadline holds it until lease_until; a dead replica's lease
+    # runs out and another replica takes the row.
+    claimed_by: str | None = Field(default=None, max_length=100)
+    lease_until: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))

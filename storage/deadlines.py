@@ -1,12 +1,12 @@
-"""Deadline rows: arm, cancel, list what is due, and claim one for firing exactly once."""
+"""Deadline rows: arm, cancel, list what is due, and claim due rows under a lease."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -22,6 +22,7 @@ class Deadline:
     kind: str
     due_at: datetime
     payload: dict[str, Any]
+    previous_owner: str | None = None  # who held it before this claim: another replica means a takeover
 
 
 class SqlDeadlineStore:
@@ -71,21 +72,71 @@ class SqlDeadlineStore:
             rows = (await session.execute(stmt)).scalars().all()
         return [Deadline(r.key, r.kind, r.due_at, dict(r.payload or {})) for r in rows]
 
-    async def claim(self, key: str, now: datetime) -> bool:
-        """Mark a deadline fired; only one caller ever gets True for a key."""
+    async def claim_due(self, owner: str, now: datetime, lease: timedelta, limit: int = 100) -> list[Deadline]:
+        """Take up to ``limit`` due deadlines that nobody holds, for ``owner`` until ``now + lease``.
+
+        On PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED``, so replicas polling at
+        the same moment take disjoint sets; a lease that ran out (its replica died) is free again.
+        """
+        free = or_(col(DeadlineRow.lease_until).is_(None), col(DeadlineRow.lease_until) < now)
+        due = (
+            select(DeadlineRow)
+            .where(col(DeadlineRow.fired_at).is_(None))
+            .where(col(DeadlineRow.cancelled_at).is_(None))
+            .where(col(DeadlineRow.due_at) <= now)
+            .where(free)
+            .order_by(col(DeadlineRow.due_at))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        async with self._sessions() as session, session.begin():
+            rows = (await session.execute(due)).scalars().all()
+            if not rows:
+                return []
+            found = [Deadline(r.key, r.kind, r.due_at, dict(r.payload or {}), r.claimed_by) for r in rows]
+            # The conditions again: SQLite has no row locks, so only rows still free are taken.
+            taken = await session.execute(
+                update(DeadlineRow)
+                .where(col(DeadlineRow.key).in_([d.key for d in found]))
+                .where(col(DeadlineRow.fired_at).is_(None))
+                .where(free)
+                .values(claimed_by=owner, lease_until=now + lease)
+                .returning(col(DeadlineRow.key))
+            )
+            keys: set[str] = set(taken.scalars().all())
+        return [d for d in found if d.key in keys]
+
+    async def renew(self, keys: list[str], owner: str, until: datetime) -> None:
+        """Extend the leases ``owner`` still holds (work that takes longer than one lease)."""
+        if not keys:
+            return
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(DeadlineRow)
+                .where(col(DeadlineRow.key).in_(keys))
+                .where(col(DeadlineRow.claimed_by) == owner)
+                .values(lease_until=until)
+            )
+
+    async def complete(self, key: str, owner: str, now: datetime) -> bool:
+        """Mark a deadline fired after its work committed; False if the lease was lost meanwhile."""
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 update(DeadlineRow)
                 .where(col(DeadlineRow.key) == key)
+                .where(col(DeadlineRow.claimed_by) == owner)
                 .where(col(DeadlineRow.fired_at).is_(None))
-                .where(col(DeadlineRow.cancelled_at).is_(None))
-                .values(fired_at=now)
+                .values(fired_at=now, lease_until=None)
             )
         return rowcount(result) == 1
 
-    async def release(self, key: str, retry_at: datetime) -> None:
-        """Un-fire a deadline whose handler failed, so it runs again at ``retry_at``."""
+    async def release(self, key: str, owner: str, retry_at: datetime) -> None:
+        """Hand a deadline back (its work failed, or the replica is stopping) to run at ``retry_at``."""
         async with self._sessions() as session, session.begin():
             await session.execute(
-                update(DeadlineRow).where(col(DeadlineRow.key) == key).values(fired_at=None, due_at=retry_at)
+                update(DeadlineRow)
+                .where(col(DeadlineRow.key) == key)
+                .where(col(DeadlineRow.claimed_by) == owner)
+                .where(col(DeadlineRow.fired_at).is_(None))
+                .values(claimed_by=None, lease_until=None, due_at=retry_at)
             )

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from storage.database import DatabaseUrl
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x48494B45  # "HIKE": the advisory lock key held while migrating
 
 
 def alembic_config(db: DatabaseUrl) -> Config:
@@ -28,6 +29,9 @@ def upgrade(db: DatabaseUrl, revision: str = "heads") -> None:
     engine = create_engine(db.sync_url, connect_args=connect_args)
     try:
         with engine.begin() as conn:
+            if db.backend == "postgresql":
+                # Replicas starting together: one migrates, the others wait and find it done.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             if db.backend == "postgresql" and db.schema:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{db.schema}"'))
             cfg = alembic_config(db)

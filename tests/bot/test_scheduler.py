@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.scheduler import DeadlineScheduler
-from incident.clock import FakeClock
+from bot.scheduler import LEASE, DeadlineScheduler
+from incident.clock import FakeClock, SystemClock
 from storage.deadlines import Deadline, SqlDeadlineStore
 
 
@@ -81,3 +82,100 @@ async def test_a_failing_handler_puts_the_deadline_back(engine: AsyncEngine) -> 
     await scheduler.run_due()
     assert attempts == ["k", "k"]
     assert await scheduler.pending() == []
+
+
+async def test_a_dead_replicas_lease_runs_out_and_another_replica_fires_it_once(engine: AsyncEngine) -> None:
+    clock, fired = FakeClock(), list[str]()
+    store = SqlDeadlineStore(engine)
+    survivor = _scheduler(engine, clock, fired)
+    await survivor.arm("inc1:ack:0", kind="page", due_at=clock.now(), payload={})
+    # A replica claims the row and dies before its work ran: nothing marks it fired.
+    assert [d.key for d in await store.claim_due("dead-replica", clock.now(), LEASE)] == ["inc1:ack:0"]
+    assert await survivor.run_due() == 0  # still leased: not taken from a live-looking holder
+    clock.advance(LEASE + timedelta(seconds=1))
+    assert await survivor.run_due() == 1
+    assert await survivor.run_due() == 0
+    assert fired == ["inc1:ack:0"]
+    assert not await store.complete("inc1:ack:0", "dead-replica", clock.now())  # the dead one cannot mark it
+
+
+async def test_replicas_claiming_together_take_disjoint_deadlines(engine: AsyncEngine) -> None:
+    clock = FakeClock()
+    store = SqlDeadlineStore(engine)
+    for n in range(40):
+        await store.arm(f"inc{n}:ack:0", kind="page", due_at=clock.now(), payload={})
+    keys: list[str] = []
+    for _ in range(10):  # SQLite has no row locks: a claimer that lost a race takes fewer, never the same
+        batches = await asyncio.gather(*(store.claim_due(f"r{i}", clock.now(), LEASE, limit=15) for i in range(3)))
+        keys += [d.key for batch in batches for d in batch]
+    assert len(keys) == len(set(keys)) == 40
+
+
+async def test_work_cut_off_by_stop_is_handed_back_and_done_once_after_restart(engine: AsyncEngine) -> None:
+    clock = SystemClock()
+    started, done = asyncio.Event(), []
+
+    async def slow(deadline: Deadline, now: datetime) -> None:
+        started.set()
+        await asyncio.sleep(30)
+        done.append(deadline.key)
+
+    first = DeadlineScheduler(SqlDeadlineStore(engine), clock, drive_wall_clock=True)
+    first.on("page", slow)
+    await first.start()
+    await first.arm("inc1:ack:1", kind="page", due_at=clock.now(), payload={})
+    await asyncio.wait_for(started.wait(), 5)
+    await first.stop(grace=0.1)
+    assert [d.key for d in await first.pending()] == ["inc1:ack:1"]  # not marked fired
+
+    second = DeadlineScheduler(SqlDeadlineStore(engine), clock, drive_wall_clock=True)
+
+    async def quick(deadline: Deadline, now: datetime) -> None:
+        done.append(deadline.key)
+
+    second.on("page", quick)
+    await second.start()
+    try:
+        for _ in range(50):
+            if done:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await second.stop()
+    assert done == ["inc1:ack:1"]
+    assert await second.pending() == []
+
+
+async def test_polling_replicas_fire_every_deadline_once_and_soon(engine: AsyncEngine) -> None:
+    clock = SystemClock()
+    fired: list[tuple[str, float]] = []
+    replicas: list[DeadlineScheduler] = []
+    for _ in range(3):
+        replica = DeadlineScheduler(SqlDeadlineStore(engine), clock, drive_wall_clock=True)
+
+        async def record(deadline: Deadline, now: datetime) -> None:
+            fired.append((deadline.key, (clock.now() - deadline.due_at).total_seconds()))
+
+        replica.on("page", record)
+        replicas.append(replica)
+    store = SqlDeadlineStore(engine)
+    due = clock.now() + timedelta(seconds=1)
+    for n in range(30):
+        await store.arm(f"inc{n}:ack:1", kind="page", due_at=due, payload={})
+    # One replica claimed a row and died: its lease runs out and another replica fires it.
+    await store.arm("inc99:ack:1", kind="page", due_at=clock.now(), payload={})
+    await store.claim_due("killed-replica", clock.now(), LEASE)
+    for replica in replicas:
+        await replica.start()
+    try:
+        for _ in range(80):
+            if len(fired) >= 31:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        for replica in replicas:
+            await replica.stop()
+    keys = [key for key, _ in fired]
+    assert sorted(keys) == sorted({*(f"inc{n}:ack:1" for n in range(30)), "inc99:ack:1"})
+    assert len(keys) == len(set(keys))
+    assert max(late for _, late in fired) < 5
