@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -91,17 +92,22 @@ class Procs:
 
     def __init__(self) -> None:
         self.started: list[subprocess.Popen[bytes]] = []
+        self.logs: dict[int, Path] = {}
+        self._dir = Path(tempfile.mkdtemp(prefix="hikeshi-bench-"))
 
     def start(self, cmd: list[str], core: str | None, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-        p = subprocess.Popen(
-            pinned(cmd, core),
-            env={**os.environ, **(env or {})},
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        # Output goes to a file: an unread pipe fills up and blocks the server on its next log line.
+        log = self._dir / f"{len(self.logs)}.log"
+        with log.open("wb") as out:
+            p = subprocess.Popen(
+                pinned(cmd, core), env={**os.environ, **(env or {})}, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
+            )
+        self.logs[p.pid] = log
         self.started.append(p)
         return p
+
+    def tail(self, p: subprocess.Popen[bytes], chars: int = 2000) -> str:
+        return self.logs[p.pid].read_text(errors="replace")[-chars:]
 
     def stop(self, p: subprocess.Popen[bytes]) -> None:
         if p.poll() is None:
@@ -117,8 +123,11 @@ class Procs:
     def close(self) -> None:
         for p in reversed(list(self.started)):
             self.stop(p)
+        shutil.rmtree(self._dir, ignore_errors=True)
 
     def __enter__(self) -> Procs:
+        # A SIGTERM to the bench unwinds through __exit__, so its helpers stop with it.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -150,8 +159,8 @@ def start_hikeshi(
     try:
         wait_http(f"http://127.0.0.1:{port}/readyz", 120)
     except TimeoutError:
-        p.terminate()
-        raise RuntimeError((p.stderr.read() if p.stderr else b"").decode()[-2000:]) from None
+        procs.stop(p)
+        raise RuntimeError(procs.tail(p)) from None
     return p, port, time.perf_counter() - start
 
 
