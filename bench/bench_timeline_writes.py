@@ -39,7 +39,7 @@ from incident.ports import NewEntry, NewIncident
 from storage.database import create_engine, normalize_database_url, session_factory
 from storage.incidents import SqlIncidentStore
 from storage.migrate import upgrade
-from storage.timeline_tables import TimelineEntryRow
+from storage.tables import TimelineEntryRow
 
 PG_URL = "postgresql://root@127.0.0.1:5432/test"
 
