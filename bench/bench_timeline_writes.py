@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import logging
 import sys
 import tempfile
 import time
@@ -125,7 +126,23 @@ async def storage_figures(url: str, writes: int) -> dict[str, list[float]]:
     return out
 
 
+class Errors(logging.Handler):
+    """Keeps the bot's error log lines, to name the cause of a lost entry."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        first = self.format(record).splitlines()
+        self.records.append(f"{record.name}: {record.getMessage()[:200]} {first[-1][:200] if first else ''}")
+
+
+errors = Errors()
+
+
 async def http_figures(seconds: float, per_minute: int) -> dict[str, Any]:
+    logging.getLogger().addHandler(errors)
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'http.db'}"
         upgrade(normalize_database_url(url))
@@ -166,7 +183,10 @@ async def http_figures(seconds: float, per_minute: int) -> dict[str, Any]:
                 await asyncio.sleep(max(0.0, t0 + i * interval - time.perf_counter()))
             await asyncio.gather(*pending)
             await stack.settle(60)
-            stored = len(await stack.services.store.entries(incident.id)) - start_count
+            entries = await stack.services.store.entries(incident.id)
+            stored = len(entries) - start_count
+            kept_notes = sum(1 for e in entries if e.kind == "note" and str(e.source) == "command")
+            kept_reactions = sum(1 for e in entries if str(e.source) == "reaction")
         finally:
             await stack.close()
     total = sent["note"] + sent["reaction"]
@@ -177,6 +197,9 @@ async def http_figures(seconds: float, per_minute: int) -> dict[str, Any]:
         "statuses": statuses,
         "lat": lat,
         "seconds": seconds,
+        "lost_notes": sent["note"] - kept_notes,
+        "lost_reactions": sent["reaction"] - kept_reactions,
+        "errors": errors.records,
         **sent,
     }
 
@@ -225,11 +248,18 @@ def main() -> None:
         http_line = (
             f"HTTP, SQLite: {http['sent']} entries in {http['seconds']:.0f} s at {args.per_minute}/min "
             f"({http['note']} `/incident note`, {http['reaction']} `:pushpin:` reactions): {http['stored']} stored, "
+            f"lost {http['lost_notes']} notes and {http['lost_reactions']} reactions, "
             f"**{http['lost']} lost** (target 0); answers {http['statuses']}, ack p50 {pct(http['lat'], 50):.1f} ms, "
             f"p99 {pct(http['lat'], 99):.1f} ms."
         )
         if http["lost"]:
             misses.append(f"{http['lost']} of {http['sent']} entries sent over HTTP were not stored")
+        if http["errors"]:
+            distinct = sorted(set(http["errors"]))
+            http_line += f" The bot logged {len(http['errors'])} errors; distinct: " + "; ".join(
+                f"`{e}`" for e in distinct[:5]
+            )
+            http_line += "."
         print(http_line)
     if args.no_write:
         return
