@@ -177,6 +177,7 @@ def figures(r: dict[str, Any]) -> dict[str, float]:
     return {
         "n": len(lat),
         "ok": ok,
+        "over3s": sum(1 for x in lat if x > 3000),
         "p50": pct(lat, 50),
         "p95": pct(lat, 95),
         "p99": pct(lat, 99),
@@ -405,7 +406,7 @@ def render(
                 [
                     str(level),
                     key,
-                    f"{r['n']:.0f} ({r['ok']:.0f} ok, {r['over3s']:.0f} > 3 s)",
+                    f"{r['n']:.0f} ({r['ok']:.0f} ok, {r.get('over3s', '?')} > 3 s)",
                     f"{r['p50']:.2f}",
                     f"{r['p95']:.2f}",
                     f"{r['p99']:.2f}",
