@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from decimal import Decimal
 from typing import Any
 
 from fakeslack.arguments import Args
@@ -152,6 +153,13 @@ def history(ws: Workspace, args: Args) -> dict[str, Any]:
     require_bot_member(channel)
     limit = args.integer("limit", 100) or 100
     top = [m for m in ws.messages.get(channel.id, []) if m.thread_ts in (None, m.ts)]
+    # Slack's window: messages between ``oldest`` and ``latest``, bounds included with ``inclusive``.
+    inclusive = str(args.get("inclusive") or "").lower() in ("1", "true")
+    latest, oldest = args.get("latest"), args.get("oldest")
+    if latest:
+        top = [m for m in top if Decimal(m.ts) < Decimal(str(latest)) or (inclusive and m.ts == str(latest))]
+    if oldest:
+        top = [m for m in top if Decimal(m.ts) > Decimal(str(oldest)) or (inclusive and m.ts == str(oldest))]
     newest_first = [m.as_slack() for m in reversed(top)][:limit]
     return {
         "ok": True,
