@@ -6,12 +6,24 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.response import BoltResponse
 
 from bot.container import Services
 from handlers import register_all
 
 log = logging.getLogger(__name__)
+
+
+class _NoTokenSkippedWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns, on every start,
+    that our client's token wins. It is the same token: the warning says nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_NoTokenSkippedWarning())
 
 
 def build_bolt_app(services: Services, signing_secret: str) -> AsyncApp:
