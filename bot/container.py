@@ -233,6 +233,7 @@ def build_services(
         tasks=tasks,
         http=services.http,
         severity_label=severity_label,
+        reader_locale=services.directory.locale_of if team.follow_slack_locale else None,
     )
     services.postmortem, services.postmortems, services.postmortem_later = build_postmortems(
         team=team,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -60,6 +60,7 @@ def build_escalation(
     tasks: BackgroundTasks,
     http: Callable[[], aiohttp.ClientSession],
     severity_label: Callable[[str, str], str],
+    reader_locale: Callable[[str], Awaitable[str | None]] | None = None,
 ) -> EscalationEngine | None:
     """None when the team has no roster: declarations then stay in the channel, unpaged."""
     if team.roster is None:
@@ -78,6 +79,7 @@ def build_escalation(
         outgoing=_outgoing(team.pagers),
         spawn=lambda work: tasks.spawn(work, name="outgoing-pager"),
         http=http,
+        reader_locale=reader_locale,
     )
     engine = EscalationEngine(
         store=SqlEscalationStore(engine_db),

@@ -131,7 +131,8 @@ async def test_a_bogus_token_is_found_at_start_up(tmp_path: Path) -> None:
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HIKESHI_", "DATABASE_URL"))}
         env |= _ENV | {"SLACK_API_URL": slack.api_url, "SLACK_BOT_TOKEN": "xoxb-bogus"}
-        env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "HIKESHI_HOST": "127.0.0.1", "HIKESHI_PORT": str(_free_port())}
+        env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "HIKESHI_HOST": "127.0.0.1"}
+        env["HIKESHI_PORT"] = str(_free_port())
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.cli", "serve", env=env, cwd=tmp_path, stdout=PIPE, stderr=PIPE
         )
