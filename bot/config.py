@@ -7,6 +7,7 @@ A bad setting stops start-up with one line naming it (``ConfigError``); secret v
 from __future__ import annotations
 
 import difflib
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from incident.durations import DurationError, parse_duration
 from storage.database import DatabaseUrl, normalize_database_url
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
@@ -65,6 +67,16 @@ class _Section(BaseModel):
 
 class _KnowledgeSection(_Section):
     threshold: float = 3.0
+    card_interval: str | int = "30m"
+
+    @field_validator("card_interval")
+    @classmethod
+    def _a_duration(cls, value: str | int) -> str | int:
+        try:
+            parse_duration(value)
+        except DurationError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
 
 class _PostmortemSection(_Section):
@@ -181,6 +193,11 @@ def _check_section(prefix: str, section: type[_Section], value: dict[str, Any]) 
         section.model_validate(value)
     except ValidationError as exc:
         raise _first_error(exc, prefix=prefix, known=known) from None
+
+
+def knowledge_card_interval(team: TeamConfig) -> timedelta:
+    """`knowledge.card_interval`: the least time between two card posts nobody asked for."""
+    return parse_duration(team.knowledge.get("card_interval", "30m"))
 
 
 def require_slack_secrets(settings: Settings) -> tuple[SecretStr, SecretStr]:

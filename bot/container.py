@@ -12,7 +12,7 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import ConfigError, Settings, TeamConfig
+from bot.config import ConfigError, Settings, TeamConfig, knowledge_card_interval
 from bot.escalation_wiring import build_escalation
 from bot.postmortem_wiring import build_postmortems
 from bot.scheduler import DeadlineScheduler
@@ -209,7 +209,11 @@ def build_services(
         timeline=TimelineService(store, SqlTimelineStore(engine), clock, bus),
         live_timeline=LiveTimeline(gateway, store, tz=team.tz, locale=team.locale, clock=clock),
         knowledge=KnowledgeService(
-            SqlKnowledgeStore(engine), store, clock, threshold=float(team.knowledge.get("threshold", KB_THRESHOLD))
+            SqlKnowledgeStore(engine),
+            store,
+            clock,
+            threshold=float(team.knowledge.get("threshold", KB_THRESHOLD)),
+            card_interval=knowledge_card_interval(team),
         ),
     )
     poster = SlackSuggestionPoster(gateway, team.locale)
