@@ -220,10 +220,6 @@ def build_services(
     services.knowledge.poster = poster
     services.knowledge.subscribe(bus)
 
-    async def offer_save(event: IncidentEvent) -> None:
-        await poster.offer_save(event.incident)
-
-    bus.subscribe(events.RESOLVED, offer_save)
     services.live_timeline.subscribe(bus)
     services.escalation = build_escalation(
         team=team,
@@ -251,4 +247,11 @@ def build_services(
         severity_label=severity_label,
         escalation=lambda: services.escalation,
     )
+
+    async def offer_save(event: IncidentEvent) -> None:
+        await poster.offer_save(event.incident)
+
+    # After the postmortem's subscriber: on resolution the channel reads "resolved by …", the
+    # postmortem, then the invitation to save what was learnt.
+    bus.subscribe(events.RESOLVED, offer_save)
     return services

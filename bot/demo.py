@@ -153,22 +153,32 @@ async def _resolve(stack: LocalStack, state: DemoState) -> None:
 SCRIPT: list[Step] = [_declare, _nobody_answers, _acknowledge, _work_the_incident, _resolve]
 
 
+async def demo_stack(database: str, lang: str) -> tuple[LocalStack, int]:
+    """The demo's team and the starter knowledge base, on ``database``; the number of entries."""
+    team = TeamConfig(announcement_channel=ANNOUNCE_CHANNEL, locale=lang, roster=DEMO_ROSTER)
+    stack = await start_local_stack(database, team=team)
+    report = await stack.services.knowledge.import_sources(read_sources(STARTER_KB))
+    return stack, len(report.added)
+
+
+async def play(stack: LocalStack, state: DemoState) -> None:
+    for step in SCRIPT:
+        await step(stack, state)
+        _flush(stack, state)
+
+
 async def run_demo(*, out_dir: str = "demo-output", lang: str = "en") -> int:
     logging.getLogger().setLevel(logging.WARNING)
-    out = Path(out_dir).resolve()
+    out = (Path(out_dir) / lang).resolve()  # the two languages never overwrite each other's files
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="hikeshi-demo-") as tmp:
         database = f"sqlite:///{Path(tmp) / 'demo.db'}"
-        team = TeamConfig(announcement_channel=ANNOUNCE_CHANNEL, locale=lang, roster=DEMO_ROSTER)
-        stack = await start_local_stack(database, team=team)
-        report = await stack.services.knowledge.import_sources(read_sources(STARTER_KB))
+        stack, entries = await demo_stack(database, lang)
         state = DemoState(out, lang)
         print(f"Hikeshi demo — bot on {stack.bot.url}, Slack stand-in on {stack.fake.base_url}")
-        print(f"database: {database} (temporary); starter knowledge base: {len(report.added)} entries")
+        print(f"database: {database} (temporary); starter knowledge base: {entries} entries")
         try:
-            for step in SCRIPT:
-                await step(stack, state)
-                _flush(stack, state)
+            await play(stack, state)
         finally:
             await stack.close()
     print("\nThe incident ran end to end. Postmortem files written:")
