@@ -7,8 +7,6 @@ from typing import Any
 import yaml
 
 SUBSCRIBED_EVENTS: tuple[str, ...] = (
-    "app_mention",
-    "member_joined_channel",
     "message.channels",
     "reaction_added",
     "reaction_removed",
@@ -35,7 +33,6 @@ BOT_SCOPES: tuple[str, ...] = (
     "usergroups:read",
     "im:write",
     "files:write",
-    "app_mentions:read",
 )
 
 
