@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     kb_search.add_argument("--limit", type=int, default=5)
     kb_search.add_argument("--json", action="store_true", dest="as_json")
     demo = sub.add_parser("demo", help="play a whole incident against a local Slack stand-in")
-    demo.add_argument("--out", default="demo-output", help="folder for the files the demo writes (one subfolder per language)")
+    demo.add_argument("--out", default="demo-output", help="folder for the files (one subfolder per language)")
     demo.add_argument("--lang", choices=["en", "ja"], default="en")
     return parser
 
