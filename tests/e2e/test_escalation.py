@@ -211,3 +211,13 @@ async def test_each_person_is_paged_in_their_own_slack_language(stack: LocalStac
     assert bob.text.startswith(":rotating_light: *呼び出しです*") and "重大" in bob.text
     assert "了解・対応します" in str(bob.blocks) and "Acknowledge" not in str(bob.blocks)
     assert dave.text.startswith(":rotating_light: *You are paged*") and "Critical" in dave.text
+
+
+async def test_a_page_at_declaration_says_just_now(stack: LocalStack) -> None:
+    await declare(stack, "Checkout down --sev critical")
+    await stack.advance(timedelta(minutes=15))
+    by_user = {dm_user(stack, dm): dm for dm in paged(stack)}
+    bob = next(m for m in stack.fake.messages(by_user["U0BOB"]) if is_page(m.text))
+    dave = next(m for m in stack.fake.messages(by_user["U0DAVE"]) if is_page(m.text))
+    assert "宣言直後" in str(bob.blocks) and "0 分" not in str(bob.blocks)
+    assert "Declared 15 min ago" in str(dave.blocks)
