@@ -16,7 +16,7 @@ from chat.gateway import SlackGateway
 from chat.slack_pager import OutgoingPagers, SlackPager
 from escalation.engine import DEADLINE, EscalationEngine
 from escalation.errors import PolicyError
-from escalation.policy import DEFAULT_POLICY_CONFIG, EscalationPolicy
+from escalation.policy import EscalationPolicy, default_policy_for
 from escalation.roster import Roster
 from incident.clock import Clock
 from incident.events import EventBus
@@ -67,7 +67,9 @@ def build_escalation(
         return None
     try:
         roster = Roster.from_config(team.roster, team.tz)
-        policy = EscalationPolicy.from_config(team.policy or DEFAULT_POLICY_CONFIG, roster.level_names, scale.keys())
+        policy = EscalationPolicy.from_config(
+            team.policy or default_policy_for(set(roster.level_names)), roster.level_names, scale.keys()
+        )
     except PolicyError as exc:
         setting, _, reason = str(exc).partition(": ")
         raise ConfigError(setting, reason) from None
