@@ -253,4 +253,4 @@ def test_a_roster_with_only_level1_gets_the_default_policy_over_level1() -> None
 
     policy = EscalationPolicy.from_config(default_policy_for({"level1"}), ["level1"], DEFAULT_SCALE.keys())
     critical = policy.for_severity("critical")
-    assert [s.level for s in critical.steps] == ["level1"] and critical.fyi == ()
+    assert [s.level for s in critical.steps] == ["level1"] and critical.fyi_levels == ()
