@@ -180,3 +180,12 @@ async def test_usage_lists_what_a_japanese_reader_types(stack: LocalStack) -> No
     assert "`解決`" in status and "`緩和済み`" in status
     sev = await run(stack, "sev 超重大 --lang ja", channel)
     assert "`重大`、`高`、`中`、`低`" in sev and "critical" not in sev
+
+
+async def test_the_topic_is_not_set_again_with_the_same_text(stack: LocalStack) -> None:
+    channel = await declare(stack, "Checkout down")
+    await run(stack, "role comms <@U0CAROL|carol>", channel)
+    await run(stack, "impact users=10 tps=1", channel)
+    await run(stack, "status identified", channel)
+    topics = [c.args["topic"] for c in stack.fake.calls_to("conversations.setTopic")]
+    assert len(topics) == len(set(topics)) == 2 and "Identified" in topics[-1]
