@@ -22,7 +22,6 @@ COPY timeline ./timeline
 COPY knowledge ./knowledge
 COPY postmortem ./postmortem
 COPY chat ./chat
-COPY fakeslack ./fakeslack
 COPY i18n ./i18n
 RUN pip install ".[embeddings]"
 
@@ -30,7 +29,7 @@ USER hikeshi
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-    CMD python -c "import os,urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"HIKESHI_PORT\",\"3000\")}/healthz', timeout=2)" || exit 1
+    CMD python -c "import os,urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"HIKESHI_PORT\",\"3000\")}/readyz', timeout=2)" || exit 1
 
 ENTRYPOINT ["hikeshi"]
 CMD ["serve"]

@@ -116,7 +116,11 @@ async def one_round(stack: LocalStack, meter: Meter, n: int) -> dict[str, Tally]
     dm_msg = None
     for dm in reversed(stack.fake.workspace.channels.values()):
         if dm.is_im and dm.im_user == "U0CAROL":
-            dm_msg = next(m for m in reversed(stack.fake.messages(dm.id)) if "You are paged" in m.text)
+            dm_msg = next(
+                m
+                for m in reversed(stack.fake.messages(dm.id))
+                if any(w in m.text for w in ("You are paged", "呼び出しです"))
+            )
             dm_id = dm.id
             break
     if dm_msg is None:

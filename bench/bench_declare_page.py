@@ -78,7 +78,7 @@ async def run(delay_ms: float, rounds: int) -> dict[str, Any]:
                     for c in calls
                     if c.method == "chat.postMessage"
                     and str(c.args.get("channel", "")).startswith("D")
-                    and "You are paged" in str(c.args.get("text"))
+                    and any(w in str(c.args.get("text")) for w in ("You are paged", "呼び出しです"))
                 )
                 pin = next(c for c in calls if c.method == "pins.add")
                 to_dm.append((dm.at.timestamp() + delay - sent) * 1000)

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
+import os
 import re
 import signal
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, TeamConfig, load_settings, load_team_config
+import aiohttp
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from bot.config import ConfigError, Settings, TeamConfig, load_settings, load_team_config, require_slack_secrets
 from incident.clock import SystemClock
-from storage.database import DatabaseUrlError
+from storage.database import DatabaseUrl, DatabaseUrlError
 
 log = logging.getLogger("hikeshi")
 
@@ -50,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     for kb_command in (kb_import, kb_search):
         kb_command.add_argument("--lang", choices=["en", "ja"], help="language of the report (default: the team's)")
     demo = sub.add_parser("demo", help="play a whole incident against a local Slack stand-in")
-    demo.add_argument("--out", default="demo-output", help="folder for the files the demo writes")
+    demo.add_argument("--out", default="demo-output", help="folder for the files (one subfolder per language)")
     demo.add_argument("--lang", choices=["en", "ja"], default="en")
     return parser
 
@@ -69,8 +76,78 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = getattr(exc, "reason", str(exc))
         print(f"hikeshi: configuration error: {setting}: {reason}", file=sys.stderr)
         return 2
+    except StartupError as exc:
+        print(f"hikeshi: start-up error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _check_port_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise StartupError(f"HIKESHI_PORT: {host}:{port} is already in use by another process") from None
+
+
+async def _check_token(settings: Settings) -> None:
+    """A bogus token is found now, not at the first command. An unreachable Slack is not fatal."""
+    from slack_sdk.errors import SlackApiError
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    token, _ = require_slack_secrets(settings)
+    # Short: a Slack that does not answer must not hold start-up; the identity check retries later.
+    client = AsyncWebClient(token=token.get_secret_value(), base_url=settings.slack_api_url, timeout=3)
+    try:
+        await client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error", "refused")
+        if error in ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"):
+            raise StartupError(f"SLACK_BOT_TOKEN: Slack refused the token ({error})") from None
+        log.warning("auth.test answered %s; starting anyway", error)
+    except (TimeoutError, OSError, aiohttp.ClientError) as exc:
+        log.warning("Slack did not answer auth.test (%s); starting anyway", type(exc).__name__)
+
+
+class StartupError(Exception):
+    """The environment refuses what the configuration asks for; ``str()`` is the one line."""
+
+
+def _database_problem(db: DatabaseUrl, exc: Exception) -> StartupError:
+    url = make_url(db.sync_url)
+    if db.backend == "sqlite":
+        return StartupError(f"DATABASE_URL: cannot open the SQLite file {url.database} ({_first_line(exc)})")
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    return StartupError(f"DATABASE_URL: cannot reach PostgreSQL at {where} ({_first_line(exc)})")
+
+
+def _first_line(exc: BaseException) -> str:
+    inner = getattr(exc, "orig", None) or exc
+    text = str(inner).strip().splitlines()
+    return text[0] if text else type(inner).__name__
+
+
+def _check_sqlite_writable(db: DatabaseUrl) -> None:
+    """An unwritable folder (a Docker bind mount owned by root) fails here, with the path."""
+    if db.backend != "sqlite":
+        return
+    name = make_url(db.sync_url).database
+    if not name or name == ":memory:":
+        return
+    path = Path(name).resolve()
+    folder = path.parent
+    if not folder.is_dir():
+        raise StartupError(f"DATABASE_URL: the folder {folder} does not exist")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StartupError(f"DATABASE_URL: {path} is not writable by this user")
+    if not path.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        raise StartupError(
+            f"DATABASE_URL: the folder {folder} is not writable by this user (in Docker: mount a volume)"
+        )
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -85,11 +162,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(run_demo(out_dir=args.out, lang=args.lang))
     settings = load_settings()
     settings.database  # noqa: B018 - validates DATABASE_URL before anything starts
+    if args.command in ("serve", "socket", "db"):
+        _check_sqlite_writable(settings.database)
     team = load_team_config(settings.hikeshi_config)
     if args.command == "db":
         from storage.migrate import upgrade
 
-        upgrade(settings.database)
+        try:
+            upgrade(settings.database)
+        except OperationalError as exc:
+            raise _database_problem(settings.database, exc) from None
         print("database is up to date")
         return 0
     if args.command == "kb":
@@ -125,7 +207,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 async def _serve(settings: Settings, team: TeamConfig, host: str | None, port: int | None) -> int:
     from bot.runtime import start_bot
 
-    bot = await start_bot(settings, team, SystemClock(), host=host, port=port)
+    bind_host, bind_port = host or settings.host, settings.port if port is None else port
+    _check_port_free(bind_host, bind_port)
+    from storage.migrate import upgrade
+
+    try:
+        await asyncio.to_thread(upgrade, settings.database)
+    except OperationalError as exc:
+        raise _database_problem(settings.database, exc) from None
+    await _check_token(settings)
+    bot = await start_bot(settings, team, SystemClock(), host=bind_host, port=bind_port, migrate=False)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -144,7 +235,10 @@ async def _socket(settings: Settings, team: TeamConfig) -> int:
     if settings.slack_app_token is None:
         raise ConfigError("SLACK_APP_TOKEN", "is not set (an app-level token starting with xapp-)")
     services, bolt, identity = build_bot(settings, team, SystemClock())
-    await services.start()
+    try:
+        await services.start()
+    except OperationalError as exc:
+        raise _database_problem(settings.database, exc) from None
     await identity.check()
     handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
     try:

@@ -6,6 +6,8 @@ A bad setting stops start-up with one line naming it (``ConfigError``); secret v
 
 from __future__ import annotations
 
+import difflib
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from incident.durations import DurationError, parse_duration
 from storage.database import DatabaseUrl, normalize_database_url
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
@@ -53,6 +56,43 @@ class Settings(BaseSettings):
     @property
     def database(self) -> DatabaseUrl:
         return normalize_database_url(self.database_url)
+
+
+class _Section(BaseModel):
+    """A nested YAML section checked for misspelt keys and wrong types; the section is kept
+    as the mapping its owner reads, so only the check lives here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class _KnowledgeSection(_Section):
+    threshold: float = 3.0
+    card_interval: str | int = "30m"
+
+    @field_validator("card_interval")
+    @classmethod
+    def _a_duration(cls, value: str | int) -> str | int:
+        try:
+            parse_duration(value)
+        except DurationError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+
+class _PostmortemSection(_Section):
+    model_config = ConfigDict(extra="allow")  # the postmortem owner adds keys; typos are caught below
+
+    review_within: str | int | None = None
+    customer_report_within: str | int | None = None
+    sla_target: float = Field(default=99.9, gt=0, le=100)
+
+
+_SECTIONS: dict[str, type[_Section]] = {"knowledge": _KnowledgeSection, "postmortem": _PostmortemSection}
+
+
+def _suggestion(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class TeamConfig(BaseModel):
@@ -101,11 +141,16 @@ class TeamConfig(BaseModel):
         return ZoneInfo(self.timezone)
 
 
-def _first_error(exc: ValidationError, prefix: str = "") -> ConfigError:
+def _first_error(exc: ValidationError, prefix: str = "", known: list[str] | None = None) -> ConfigError:
     err = exc.errors()[0]
     loc = ".".join(str(p) for p in err["loc"]) or "config"
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden" and known is not None:
+        message = f"unknown key{_suggestion(str(err['loc'][-1]), known)}"
+    elif isinstance(err.get("ctx", {}).get("error"), ValueError) and "\n" not in str(err["ctx"]["error"]):
+        message = str(err["ctx"]["error"])
     # Pydantic's message is safe to show: secrets are SecretStr and inputs are not echoed here.
-    return ConfigError(prefix + loc, err["msg"])
+    return ConfigError(prefix + loc, message.splitlines()[0])
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -131,9 +176,29 @@ def load_team_config(path: Path | None) -> TeamConfig:
     if not isinstance(raw, dict):
         raise ConfigError("HIKESHI_CONFIG", f"{path} must hold a mapping at the top level")
     try:
-        return TeamConfig.model_validate(raw)
+        team = TeamConfig.model_validate(raw)
     except ValidationError as exc:
-        raise _first_error(exc, prefix=f"{path.name}: ") from None
+        raise _first_error(exc, prefix=f"{path.name}: ", known=list(TeamConfig.model_fields)) from None
+    for name, section in _SECTIONS.items():
+        _check_section(f"{path.name}: {name}.", section, getattr(team, name))
+    return team
+
+
+def _check_section(prefix: str, section: type[_Section], value: dict[str, Any]) -> None:
+    known = list(section.model_fields)
+    for key in value:
+        # A section open to its owner's additions still refuses a near-miss of a known key.
+        if str(key) not in known and difflib.get_close_matches(str(key), known, n=1, cutoff=0.75):
+            raise ConfigError(prefix + str(key), f"unknown key{_suggestion(str(key), known)}")
+    try:
+        section.model_validate(value)
+    except ValidationError as exc:
+        raise _first_error(exc, prefix=prefix, known=known) from None
+
+
+def knowledge_card_interval(team: TeamConfig) -> timedelta:
+    """`knowledge.card_interval`: the least time between two card posts nobody asked for."""
+    return parse_duration(team.knowledge.get("card_interval", "30m"))
 
 
 def require_slack_secrets(settings: Settings) -> tuple[SecretStr, SecretStr]:

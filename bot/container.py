@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from alerts.service import AlertService
 from bot.alert_routes import AlertIntake
 from bot.alert_wiring import build_alerts
-from bot.config import ConfigError, Settings, TeamConfig
+from bot.config import ConfigError, Settings, TeamConfig, knowledge_card_interval
 from bot.escalation_wiring import build_escalation
 from bot.postmortem_wiring import build_postmortems
 from bot.reports import month_report
@@ -26,9 +26,8 @@ from chat.incident_channel import ChannelSettings, SlackIncidentChannel
 from chat.kb_cards import SlackSuggestionPoster
 from chat.live_timeline import LiveTimeline
 from escalation.service import Escalation
-from incident import events
 from incident.clock import Clock
-from incident.events import EventBus, IncidentEvent
+from incident.events import EventBus
 from incident.permissions import PermissionConfigError, Permissions
 from incident.reminders_service import NUDGE, ReminderService
 from incident.service import CHANNEL_RETRY, IncidentService
@@ -223,16 +222,15 @@ def build_services(
     http = HttpSessions()
     directory = SlackDirectory(gateway, clock)
     knowledge = KnowledgeService(
-        SqlKnowledgeStore(engine), store, clock, threshold=_kb_threshold(team)
+        SqlKnowledgeStore(engine),
+        store,
+        clock,
+        threshold=_kb_threshold(team),
+        card_interval=knowledge_card_interval(team),
     )
     poster = SlackSuggestionPoster(gateway, team.locale)
     knowledge.poster = poster
     knowledge.subscribe(bus)
-
-    async def offer_save(event: IncidentEvent) -> None:
-        await poster.offer_save(event.incident)
-
-    bus.subscribe(events.RESOLVED, offer_save)
     live_timeline = LiveTimeline(gateway, store, tz=team.tz, locale=team.locale, clock=clock)
     live_timeline.subscribe(bus)
     escalation = build_escalation(
@@ -247,6 +245,7 @@ def build_services(
         tasks=tasks,
         http=http,
         severity_label=severity_label,
+        reader_locale=directory.locale_of if team.follow_slack_locale else None,
     )
     postmortem, postmortems, postmortem_later = build_postmortems(
         team=team,
@@ -258,6 +257,9 @@ def build_services(
         clock=clock,
         bus=bus,
         severity_label=severity_label,
+        # On resolution the channel reads "resolved by …", the postmortem, then the invitation
+        # to save what was learnt.
+        after_draft=poster.offer_save,
     )
     alerts, alert_intake = build_alerts(
         team=team,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from chat.slack_pager import OutgoingPagers, SlackPager
 from escalation.engine import DEADLINE, EscalationEngine
 from escalation.errors import PolicyError
 from escalation.null import NoEscalation
-from escalation.policy import DEFAULT_POLICY_CONFIG, EscalationPolicy
+from escalation.policy import EscalationPolicy, default_policy_for
 from escalation.roster import Roster
 from escalation.service import Escalation
 from incident.clock import Clock
@@ -62,13 +62,16 @@ def build_escalation(
     tasks: BackgroundTasks,
     http: Callable[[], aiohttp.ClientSession],
     severity_label: Callable[[str, str], str],
+    reader_locale: Callable[[str], Awaitable[str | None]] | None = None,
 ) -> Escalation:
     """``NoEscalation`` when the team has no roster: declarations then stay in the channel, unpaged."""
     if team.roster is None:
         return NoEscalation()
     try:
         roster = Roster.from_config(team.roster, team.tz)
-        policy = EscalationPolicy.from_config(team.policy or DEFAULT_POLICY_CONFIG, roster.level_names, scale.keys())
+        policy = EscalationPolicy.from_config(
+            team.policy or default_policy_for(set(roster.level_names)), roster.level_names, scale.keys()
+        )
     except PolicyError as exc:
         setting, _, reason = str(exc).partition(": ")
         raise ConfigError(setting, reason) from None
@@ -80,6 +83,7 @@ def build_escalation(
         outgoing=_outgoing(team.pagers),
         spawn=lambda work: tasks.spawn(work, name="outgoing-pager"),
         http=http,
+        reader_locale=reader_locale,
     )
     engine = EscalationEngine(
         store=SqlEscalationStore(engine_db),

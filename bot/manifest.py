@@ -30,7 +30,6 @@ BOT_SCOPES: tuple[str, ...] = (
     "usergroups:read",
     "im:write",
     "files:write",
-    "app_mentions:read",
 )
 
 

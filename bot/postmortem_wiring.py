@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -18,7 +18,7 @@ from incident.clock import Clock
 from incident.durations import DurationError, parse_duration
 from incident.events import EventBus, IncidentEvent
 from incident.impact import DEFAULT_SLA_TARGET
-from incident.model import Status
+from incident.model import Incident, Status
 from postmortem.model import PageSummary
 from postmortem.money import CURRENCIES, known_currency
 from postmortem.service import REVIEW, PostmortemService, PostmortemSettings
@@ -62,6 +62,7 @@ def build_postmortems(
     clock: Clock,
     bus: EventBus,
     severity_label: Callable[[str, str], str],
+    after_draft: Callable[[Incident], Awaitable[None]] | None = None,
 ) -> tuple[PostmortemService, SqlPostmortemStore, Coalescer[int]]:
     postmortems = SqlPostmortemStore(engine_db)
 
@@ -89,7 +90,7 @@ def build_postmortems(
         readable=lambda texts: readable_all(texts, directory),
         pages=pages,
     )
-    service.subscribe(bus)
+    service.subscribe(bus, after_draft=after_draft)
 
     async def regenerate(incident_id: int) -> None:
         await service.draft(incident_id)

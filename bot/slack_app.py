@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.response import BoltResponse
 
 from bot.container import Services
@@ -13,6 +14,17 @@ from bot.slack_identity import SlackIdentity
 from handlers import register_all
 
 log = logging.getLogger(__name__)
+
+
+class _NoTokenSkippedWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns, on every start,
+    that our client's token wins. It is the same token: the warning says nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_NoTokenSkippedWarning())
 
 
 def build_bolt_app(services: Services, signing_secret: str, identity: SlackIdentity) -> AsyncApp:

@@ -71,10 +71,16 @@ class Transcript:
             return f"📎 uploaded to #{self._channel(str(args.get('channel_id')))}: {names}"
         return None
 
-    def response(self, body: dict[str, Any]) -> str:
+    def response(self, body: dict[str, Any], to: str | None = None) -> str:
+        """A reply to a command; ``to`` is the user id of who asked, to say whose language it is in."""
         text = self._blocks_text(body.get("blocks")) or str(body.get("text", ""))
         visibility = "in channel" if body.get("response_type") == "in_channel" else "only you"
-        return f"💬 reply ({visibility})\n" + _indent(self.plain(text))
+        lang = "日本語" if _JAPANESE.search(text) else "English"
+        whom = f" to @{self._user(to)}" if to else ""
+        return f"💬 reply{whom} ({visibility}, in {lang})\n" + _indent(self.plain(text))
+
+
+_JAPANESE = re.compile(r"[\u3041-\u30ff\u3400-\u9fff]")
 
 
 def _indent(text: str) -> str:

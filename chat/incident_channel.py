@@ -33,6 +33,15 @@ class SlackIncidentChannel:
     def __init__(self, gateway: SlackGateway, settings: ChannelSettings) -> None:
         self.gateway = gateway
         self.settings = settings
+        self._topics: dict[str, str] = {}  # the topic last set per channel, so it is never set again unchanged
+
+    async def _set_topic(self, incident: Incident) -> None:
+        assert incident.channel_id is not None
+        topic = topic_text(incident, self._locale(incident), self._label(incident))
+        if self._topics.get(incident.channel_id) == topic:
+            return
+        await self.gateway.set_topic(incident.channel_id, topic)
+        self._topics[incident.channel_id] = topic
 
     def _locale(self, incident: Incident) -> str:
         return incident.locale or self.settings.locale
@@ -63,7 +72,7 @@ class SlackIncidentChannel:
         assert incident.channel_id is not None
         channel = incident.channel_id
         await self.gateway.invite(channel, invitees)
-        await self.gateway.set_topic(channel, topic_text(incident, self._locale(incident), self._label(incident)))
+        await self._set_topic(incident)
         text, blocks = render_summary(
             incident, locale=self._locale(incident), tz=self.settings.tz, severity_label=self._label(incident)
         )
@@ -78,9 +87,7 @@ class SlackIncidentChannel:
             incident, locale=self._locale(incident), tz=self.settings.tz, severity_label=self._label(incident)
         )
         await self.gateway.update(incident.channel_id, incident.summary_ts, text, blocks)
-        await self.gateway.set_topic(
-            incident.channel_id, topic_text(incident, self._locale(incident), self._label(incident))
-        )
+        await self._set_topic(incident)
 
     async def severity_changed(self, incident: Incident, *, by: str, before: str, announce: bool) -> None:
         label = self._label(incident)

@@ -12,6 +12,7 @@ from i18n import t
 from incident.model import Incident
 from knowledge.entry import KbEntry
 from knowledge.rank import Hit
+from knowledge.service import Shown, shown
 
 HELPED = "kb_helped"
 NOT_RELEVANT = "kb_not_relevant"
@@ -42,25 +43,9 @@ def cards(
         if steps:
             lines.append(t("knowledge.first_steps", locale) + "\n" + "\n".join(f"• {_clip(s, 300)}" for s in steps))
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _clip("\n".join(lines), 2900)}})
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [
-                    {
-                        "type": "mrkdwn",
-                        "text": _clip(
-                            t(
-                                "knowledge.why",
-                                locale,
-                                terms=", ".join(hit.why) or "—",
-                                rate=f"{entry.success_rate:.0%}",
-                            ),
-                            2900,
-                        ),
-                    }
-                ],
-            }
-        )
+        why = _why(shown(hit, entry), locale)
+        if why:
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(why, 2900)}]})
         value = json.dumps({"incident": incident.id, "entry": entry.id})
         blocks.append(
             {
@@ -83,6 +68,15 @@ def cards(
         )
     text = t("knowledge.suggest_fallback", locale, ref=str(incident.ref), titles=", ".join(h.title for h in hits))
     return _clip(text, 3000), blocks
+
+
+def _why(said: Shown, locale: str) -> str:
+    terms = ", ".join(said.terms)
+    if said.rate is not None and terms:
+        return t("knowledge.why", locale, terms=terms, rate=f"{said.rate:.0%}")
+    if said.rate is not None:
+        return t("knowledge.why_rate_only", locale, rate=f"{said.rate:.0%}")
+    return t("knowledge.why_terms_only", locale, terms=terms) if terms else ""
 
 
 class SlackSuggestionPoster:

@@ -12,6 +12,7 @@ from chat.timeline_blocks import render_live_view
 from incident import events
 from incident.clock import Clock
 from incident.events import EventBus, IncidentEvent
+from incident.model import BOOKKEEPING_KINDS
 from incident.ports import IncidentStore, StaleIncident
 from timeline.coalesce import Coalescer
 
@@ -47,7 +48,7 @@ class LiveTimeline:
         incident = await self.store.get(incident_id)
         if incident is None or not incident.channel_id:
             return
-        entries = await self.store.entries(incident_id)
+        entries = [e for e in await self.store.entries(incident_id) if e.kind not in BOOKKEEPING_KINDS]
         text, blocks = render_live_view(
             str(incident.ref), incident.title, entries, locale=incident.locale or self.locale, tz=self.tz
         )

@@ -19,12 +19,11 @@ def page_blocks(
 ) -> tuple[str, list[dict[str, Any]]]:
     key = "paging.fyi" if fyi else "paging.page"
     text = t(key, locale, ref=str(incident.ref), title=incident.title, severity=severity, target=target)
-    detail = t(
-        "paging.detail",
-        locale,
-        minutes=str(minutes),
-        channel=f"<#{incident.channel_id}>" if incident.channel_id else "—",
-    )
+    channel = f"<#{incident.channel_id}>" if incident.channel_id else "—"
+    if minutes < 1:
+        detail = t("paging.detail_now", locale, channel=channel)
+    else:
+        detail = t("paging.detail", locale, minutes=str(minutes), channel=channel)
     blocks: list[dict[str, Any]] = [
         section(text),
         context(detail),

@@ -8,7 +8,7 @@ slow receiver never delays Slack.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -45,8 +45,10 @@ class SlackPager:
         outgoing: OutgoingPagers,
         spawn: Spawn,
         http: Callable[[], aiohttp.ClientSession],
+        reader_locale: Callable[[str], Awaitable[str | None]] | None = None,
     ) -> None:
         self.gateway = gateway
+        self.reader_locale = reader_locale  # a paged person's Slack language, when the team follows it
         self.tz = tz
         self.locale = locale
         self.severity_label = severity_label
@@ -60,16 +62,17 @@ class SlackPager:
     async def page(self, incident: Incident, page: PageRecord, since_declared_minutes: int) -> list[dict[str, str]]:
         locale = self._locale(incident)
         fyi = page.kind == "fyi"
-        text, blocks = page_blocks(
-            incident,
-            severity=self.severity_label(incident.severity, locale),
-            minutes=since_declared_minutes,
-            target=page.target,
-            locale=locale,
-            fyi=fyi,
-        )
         messages: list[dict[str, str]] = []
         for user in page.user_ids:
+            reader = (await self.reader_locale(user) if self.reader_locale else None) or locale
+            text, blocks = page_blocks(
+                incident,
+                severity=self.severity_label(incident.severity, reader),
+                minutes=since_declared_minutes,
+                target=page.target,
+                locale=reader,
+                fyi=fyi,
+            )
             try:
                 dm = await self.gateway.open_dm(user)
                 ts = await self.gateway.post(dm, text, blocks)
@@ -100,13 +103,15 @@ class SlackPager:
         locale = self._locale(incident)
         for page in pages:
             for message in page.messages:
+                reader = message.get("user")
+                dm_locale = (await self.reader_locale(reader) if self.reader_locale and reader else None) or locale
                 try:
                     await self.gateway.update(
                         message["channel"],
                         message["ts"],
                         message.get("text", ""),
                         acknowledged_blocks(
-                            message.get("text", ""), user_id=user_id, at_text=when(at, self.tz), locale=locale
+                            message.get("text", ""), user_id=user_id, at_text=when(at, self.tz), locale=dm_locale
                         ),
                     )
                 except ChatError as exc:

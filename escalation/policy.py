@@ -221,3 +221,19 @@ DEFAULT_POLICY_CONFIG: dict[str, Any] = {
     "medium": {"steps": _chain(["4h", "8h", "24h"], [None, None, None])},
     "low": {"pages": False},
 }
+
+
+def default_policy_for(levels: set[str]) -> dict[str, Any]:
+    """The default policy over the levels a roster has: a roster with only level1 pages level1
+    and nobody after it, rather than failing on the level2 it does not have."""
+    trimmed: dict[str, Any] = {}
+    for severity, spec in DEFAULT_POLICY_CONFIG.items():
+        kept = dict(spec)
+        if "steps" in spec:
+            kept["steps"] = [s for s in spec["steps"] if s.get("level") in levels]
+            if not kept["steps"]:
+                kept = {"pages": False}
+        if "fyi" in kept:
+            kept["fyi"] = [level for level in kept["fyi"] if level in levels]
+        trimmed[severity] = kept
+    return trimmed

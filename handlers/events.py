@@ -18,8 +18,6 @@ log = logging.getLogger(__name__)
 
 # What the app manifest subscribes to (bot/manifest.py): each one has a listener here.
 SUBSCRIBED_EVENTS: tuple[str, ...] = (
-    "app_mention",
-    "member_joined_channel",
     "message.channels",
     "reaction_added",
     "reaction_removed",

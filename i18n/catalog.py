@@ -9,10 +9,15 @@ languages side by side so a translator sees them together::
 
 Every key must exist in every locale; ``Catalog.missing()`` reports gaps and a test
 keeps it empty.
+
+A placeholder may name a label family: ``{status:core.status}`` shows the value ``mitigated``
+as the text of ``core.status.mitigated`` in the reader's language, so a decision can pass
+its raw key and no sentence ever shows it.
 """
 
 from __future__ import annotations
 
+import string
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -56,7 +61,22 @@ class Catalog:
         if by_locale is None:
             raise KeyError(f"no message {key!r} in the catalog")
         template = by_locale.get(locale or DEFAULT_LOCALE) or by_locale[DEFAULT_LOCALE]
-        return template.format(**params) if params else template
+        return _LabelFormatter(self, locale).format(template, **params) if params else template
+
+
+class _LabelFormatter(string.Formatter):
+    """``{name:family}`` looks the value up as ``family.value``; a value outside the family stays as it is."""
+
+    def __init__(self, catalog: Catalog, locale: str | None) -> None:
+        self._catalog = catalog
+        self._locale = locale
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec and not format_spec[0].isdigit() and "." in format_spec:
+            key = f"{format_spec}.{value}"
+            return str(self._catalog.text(key, self._locale)) if self._catalog.has(key) else str(value)
+        formatted: str = super().format_field(value, format_spec)
+        return formatted
 
 
 @lru_cache(maxsize=1)

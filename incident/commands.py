@@ -113,14 +113,18 @@ SUBCOMMANDS: dict[str, str] = {
 STATUSES: dict[str, Status] = {
     "investigating": Status.INVESTIGATING,
     "調査中": Status.INVESTIGATING,
+    "調査": Status.INVESTIGATING,
     "identified": Status.IDENTIFIED,
     "特定済み": Status.IDENTIFIED,
     "原因特定": Status.IDENTIFIED,
+    "特定": Status.IDENTIFIED,
     "mitigated": Status.MITIGATED,
     "緩和済み": Status.MITIGATED,
     "暫定対応済み": Status.MITIGATED,
+    "緩和": Status.MITIGATED,
     "resolved": Status.RESOLVED,
     "解決済み": Status.RESOLVED,
+    "解決": Status.RESOLVED,
 }
 
 HORIZONS: dict[str, Literal["short", "medium", "long"]] = {
@@ -224,20 +228,31 @@ def _parse(text: str, scale: SeverityScale) -> IncidentCommand | CommandError:
     return replace(parsed, lang=lang) if isinstance(parsed, CommandError) else parsed
 
 
-def _severity(value: str | None, scale: SeverityScale) -> str | CommandError | None:
+def _severity(value: str | None, scale: SeverityScale, lang: str | None) -> str | CommandError | None:
     if value is None:
         return None
     level = scale.get(value)
     if level is None:
         return CommandError(
             "commands.unknown_severity",
-            {"severity": value[:40], "choices": ", ".join(scale.keys())},
+            {"severity": value[:40], "choices": _severity_choices(scale, lang)},
         )
     return level.key
 
 
+def _severity_choices(scale: SeverityScale, lang: str | None) -> str:
+    """What a person can type, in their language: Japanese aliases for a Japanese reader
+    (``重大``, ``高`` …), the keys otherwise; a level without a Japanese alias shows its key."""
+    words = []
+    for key in scale.keys():  # noqa: SIM118 - SeverityScale.keys() is a method
+        level = scale.get(key)
+        native = [a for a in (level.aliases if level else ()) if not a.isascii()]
+        words.append(native[0] if lang == "ja" and native else key)
+    return ("、" if lang == "ja" else ", ").join(f"`{w}`" for w in words)
+
+
 def _declare(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentCommand | CommandError:
-    severity = _severity(w.flags.get("sev"), scale)
+    severity = _severity(w.flags.get("sev"), scale, lang)
     if isinstance(severity, CommandError):
         return severity
     title = w.rest(1)
@@ -271,17 +286,17 @@ def _no_args(cls: Callable[..., IncidentCommand]) -> _Parser:
 
 def _status(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentCommand | CommandError:
     if len(w.words) < 2 or _fold(w.words[1]) not in STATUSES:
-        return CommandError("commands.status_usage", {"choices": "investigating, identified, mitigated, resolved"})
+        return CommandError("commands.status_usage", {})
     return StatusCmd(STATUSES[_fold(w.words[1])], lang=lang)
 
 
 def _sev(w: _Words, scale: SeverityScale, lang: str | None) -> IncidentCommand | CommandError:
     value = w.words[1] if len(w.words) > 1 else w.flags.get("sev")
     if not value:
-        return CommandError("commands.sev_usage", {"choices": ", ".join(scale.keys())})
-    severity = _severity(value, scale)
+        return CommandError("commands.sev_usage", {"choices": _severity_choices(scale, lang)})
+    severity = _severity(value, scale, lang)
     if isinstance(severity, CommandError) or severity is None:
-        return severity or CommandError("commands.sev_usage", {"choices": ", ".join(scale.keys())})
+        return severity or CommandError("commands.sev_usage", {"choices": _severity_choices(scale, lang)})
     return Sev(severity, lang=lang)
 
 

@@ -40,10 +40,6 @@ USER_KINDS: tuple[str, ...] = (
     "recovery",
     "note",
 )
-# The bot's own bookkeeping: who was paged or told, what was suggested. Not activity by people.
-BOOKKEEPING_KINDS: frozenset[str] = frozenset(
-    {"page", "fyi", "escalated", "page_cancelled", "kb_suggestion", "kb_feedback"}
-)
 AUTOMATIC_KINDS: tuple[str, ...] = (
     "declared",
     "severity_changed",
@@ -63,6 +59,9 @@ AUTOMATIC_KINDS: tuple[str, ...] = (
     "closed",
     "action_item",
 )
+# Kept for the bot's own memory (what it suggested, whom it told), not for readers: the live
+# view, the postmortem timeline and the exports leave these out.
+BOOKKEEPING_KINDS: frozenset[str] = frozenset({"kb_suggestion", "kb_feedback", "fyi"})
 
 
 @dataclass(frozen=True, slots=True)

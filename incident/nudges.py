@@ -77,6 +77,10 @@ def still_due(nudge_kind: str, basis: datetime, incident: Incident, last_activit
     return False
 
 
+# What the bot wrote on its own: whom it paged or told, what it suggested. Not people at work.
+NOT_ACTIVITY: frozenset[str] = BOOKKEEPING_KINDS | {"page", "escalated", "page_cancelled"}
+
+
 def counts_as_activity(entry_kind: str) -> bool:
     """Whether a timeline entry of this kind shows someone working on the incident (pages don't)."""
-    return entry_kind not in BOOKKEEPING_KINDS
+    return entry_kind not in NOT_ACTIVITY

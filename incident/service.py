@@ -7,7 +7,7 @@ record exists and the caller is told what could not be done in Slack.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -164,13 +164,16 @@ class IncidentService:
             log.warning("announcement for %s failed: %s", incident.ref, exc.code)
         return incident
 
-    async def change(self, channel_id: str, decide: Decision) -> Outcome:
-        """Load the channel's incident, decide, store; on a concurrent change, decide again."""
+    async def change(
+        self, channel_id: str, decide: Decision, *, first: Callable[[Incident], Awaitable[None]] | None = None
+    ) -> Outcome:
+        """Load the channel's incident, decide, store; on a concurrent change, decide again.
+        ``first`` runs once the change is stored, before anyone hears of it."""
         for _ in range(_SAVE_ATTEMPTS):
             incident = await self.store.by_channel(channel_id)
             if incident is None:
                 return Outcome("core.not_an_incident_channel", ok=False)
-            return_value = await self._change(incident, decide)
+            return_value = await self._change(incident, decide, first)
             if return_value is not None:
                 return return_value
         return Outcome("core.busy_retry", ok=False)
@@ -185,7 +188,9 @@ class IncidentService:
                 return return_value
         return Outcome("core.busy_retry", ok=False)
 
-    async def _change(self, incident: Incident, decide: Decision) -> Outcome | None:
+    async def _change(
+        self, incident: Incident, decide: Decision, first: Callable[[Incident], Awaitable[None]] | None = None
+    ) -> Outcome | None:
         now = self.clock.now()
         decision = decide(incident, now)
         if isinstance(decision, Refusal):
@@ -196,6 +201,8 @@ class IncidentService:
             return None
         if decision.refresh_summary:
             await self._tell(self.channel.refresh_summary(incident))
+        if first is not None:
+            await first(incident)
         actor = decision.entries[0].actor if decision.entries else None
         await self.bus.publish(IncidentEvent(decision.event, incident, actor, decision.event_data))
         return Outcome(decision.reply_key, decision.reply_params, incident, facts=decision.event_data)
@@ -222,16 +229,15 @@ class IncidentService:
         return outcome
 
     async def resolve(self, channel_id: str, actor: Actor, summary: str) -> Outcome:
-        outcome = await self.change(channel_id, move_status(Status.RESOLVED, actor, self.permissions, summary))
-        if outcome.ok and outcome.incident is not None:
+        async def say_who_resolved(incident: Incident) -> None:
+            # Before the postmortem and the save prompt, which the RESOLVED event brings.
             key = "core.resolved_in_channel_with_summary" if summary else "core.resolved_in_channel"
-            params = {
-                "ref": str(outcome.incident.ref),
-                "user": f"<@{actor.user_id}>",
-                "summary": summary,
-            }
-            await self._tell(self.channel.notify(outcome.incident, key, params))
-        return outcome
+            params = {"ref": str(incident.ref), "user": f"<@{actor.user_id}>", "summary": summary}
+            await self._tell(self.channel.notify(incident, key, params))
+
+        return await self.change(
+            channel_id, move_status(Status.RESOLVED, actor, self.permissions, summary), first=say_who_resolved
+        )
 
     async def notify(self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False) -> None:
         await self._tell(self.channel.notify(incident, key, params, announce=announce))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from incident import events
@@ -14,13 +15,42 @@ from incident.events import EventBus, IncidentEvent
 from incident.model import EntrySource, Incident
 from incident.ports import IncidentStore, NewEntry
 from knowledge.dense import Encoder, default_encoder, embed_entries
-from knowledge.entry import KbEntry, updated_success_rate
+from knowledge.entry import INITIAL_SUCCESS_RATE, KbEntry, updated_success_rate
 from knowledge.ingest import IngestReport, Source, plan_import
 from knowledge.rank import Hit, KnowledgeIndex, SearchContext
 
 log = logging.getLogger(__name__)
 
 SUGGEST_ON = ("hypothesis", "alert", "note")
+# At most one card post nobody asked for per incident in this long (`knowledge.card_interval`).
+CARD_INTERVAL = timedelta(minutes=30)
+# Words every ops sentence has: matching them explains nothing, so a card never shows them.
+GENERIC_WORDS = frozenset(
+    [
+        *("log", "logs", "show", "shows", "check", "checked", "see", "error", "errors", "issue", "problem", "get"),
+        *("got", "all", "not", "no", "some", "after", "before", "than", "then", "when", "has", "have", "had", "can"),
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What one card says about a match: the terms worth reading, and the helped rate once feedback moved it."""
+
+    terms: tuple[str, ...]
+    rate: float | None
+
+
+def shown(hit: Hit, entry: KbEntry) -> Shown:
+    terms = tuple(w for w in hit.why if w.lower() not in GENERIC_WORDS)
+    # The rate starts at the prior for every entry; until someone presses a button it says nothing.
+    rate = entry.success_rate if entry.success_rate != INITIAL_SUCCESS_RATE else None
+    return Shown(terms, rate)
+
+
+def may_post_unrequested(last_unrequested: datetime | None, now: datetime, interval: timedelta) -> bool:
+    """A card nobody asked for waits until ``interval`` has passed since the last one."""
+    return last_unrequested is None or now - last_unrequested >= interval
 
 
 class KnowledgeStore(Protocol):
@@ -46,9 +76,11 @@ class KnowledgeService:
         *,
         threshold: float,
         encoder: Callable[[], Encoder | None] = default_encoder,
+        card_interval: timedelta = CARD_INTERVAL,
     ) -> None:
         self.store = store
         self.encoder = encoder
+        self.card_interval = card_interval
         self.incidents = incidents
         self.clock = clock
         self.threshold = threshold
@@ -145,18 +177,23 @@ class KnowledgeService:
             await self.suggest(event.incident, str(event.data["text"]))
 
     async def suggest(self, incident: Incident, query: str, *, again: bool = False) -> list[Hit]:
-        """Post the best matches above the threshold; an entry is suggested once per incident
-        unless asked for explicitly (``again``)."""
+        """Post the best matches above the threshold. Unasked, an entry is suggested once per
+        incident and at most one card post goes out per ``card_interval``; asked for
+        explicitly (``again``, ``/incident kb``), every match is shown."""
         if self.poster is None or not len(self.index):
             return []
-        suggested = () if again else await self.suggested(incident.id)
+        now = self.clock.now()
+        earlier = [] if again else [e for e in await self.incidents.entries(incident.id) if e.kind == "kb_suggestion"]
+        unrequested = [e.occurred_at for e in earlier if not e.data.get("requested")]
+        if not may_post_unrequested(max(unrequested, default=None), now, self.card_interval):
+            return []
+        suggested = [str(e.data.get("entry_id")) for e in earlier]
         context = SearchContext(incident.severity, tuple(incident.impact.services))
         hits = self.search(query, context=context, threshold=self.threshold, exclude=suggested)
         if not hits:
             return []
         entries = [e for h in hits if (e := self.index.entry(h.entry_id)) is not None]
         await self.poster.post(incident, hits, entries)
-        now = self.clock.now()
         await self.incidents.add_entries(
             incident.id,
             [
@@ -166,7 +203,13 @@ class KnowledgeService:
                     actor=None,
                     occurred_at=now,
                     source=EntrySource.AUTOMATIC,
-                    data={"entry_id": h.entry_id, "title": h.title, "score": h.score, "why": list(h.why)},
+                    data={
+                        "entry_id": h.entry_id,
+                        "title": h.title,
+                        "score": h.score,
+                        "why": list(h.why),
+                        "requested": again,
+                    },
                 )
                 for h in hits
             ],

@@ -9,7 +9,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from incident.impact import DEFAULT_SLA_TARGET, ImpactFigures, compute_impact
-from incident.model import Incident, TimelineEntry
+from incident.model import BOOKKEEPING_KINDS, Incident, TimelineEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +158,9 @@ class PostmortemInput:
 
     @property
     def timeline(self) -> list[TimelineEntry]:
-        """The entries shown: deleted ones left out, in the order things happened."""
-        return sorted((e for e in self.entries if not e.deleted), key=lambda e: (e.occurred_at, e.seq))
+        """The entries shown: deleted ones and bookkeeping left out, in the order things happened."""
+        shown = (e for e in self.entries if not e.deleted and e.kind not in BOOKKEEPING_KINDS)
+        return sorted(shown, key=lambda e: (e.occurred_at, e.seq))
 
     @property
     def end(self) -> datetime:

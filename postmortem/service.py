@@ -85,13 +85,18 @@ class PostmortemService:
         self.severity_label = severity_label
         self.names = names
         self.pages = pages
+        self._after_draft: Callable[[Incident], Awaitable[None]] | None = None
 
-    def subscribe(self, bus: EventBus) -> None:
+    def subscribe(self, bus: EventBus, *, after_draft: Callable[[Incident], Awaitable[None]] | None = None) -> None:
+        """On resolution: the draft, then ``after_draft`` (the invitation to save what was learnt)."""
+        self._after_draft = after_draft
         bus.subscribe(events.RESOLVED, self._on_resolved)
 
     async def _on_resolved(self, event: IncidentEvent) -> None:
         incident = event.incident
         await self.draft(incident.id)
+        if self._after_draft is not None:
+            await self._after_draft(incident)
         resolved = incident.resolved_at or self.clock.now()
         review_due = self.review_due(resolved)
         await self.timers.arm(

@@ -12,6 +12,7 @@ import pytest
 
 from bot.config import TeamConfig
 from bot.local_stack import ANNOUNCE_CHANNEL, LocalStack, start_local_stack
+from tests.e2e.test_escalation import is_page
 
 PAYLOADS = Path(__file__).parent / "payloads"
 AM_TOKEN = "am-token-0123456789"
@@ -102,7 +103,7 @@ def paged_users(stack: LocalStack) -> list[str]:
     dms = [
         call.args["channel"]
         for call in stack.fake.calls_to("chat.postMessage")
-        if call.args["channel"].startswith("D") and "You are paged" in str(call.args.get("text"))
+        if call.args["channel"].startswith("D") and is_page(str(call.args.get("text")))
     ]
     opened = {
         c.response["channel"]["id"]: c.args["users"] for c in stack.fake.calls_to("conversations.open") if c.response

@@ -20,6 +20,7 @@ import yaml
 from bot.local_stack import BOT_TOKEN, PEOPLE, SIGNING_SECRET
 from fakeslack.server import FakeSlack
 from tests.alerts.conftest import AM_TOKEN, ROSTER, payload
+from tests.e2e.test_escalation import is_page
 
 
 def _free_port() -> int:
@@ -39,12 +40,13 @@ def _launch(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes
 
 
 async def _ready(url: str, process: subprocess.Popen[bytes]) -> None:
+    """Serving requests (``/healthz``): ``/readyz`` also waits for Slack, which may be hanging here."""
     async with aiohttp.ClientSession() as session:
         for _ in range(300):
             if process.poll() is not None:
                 raise AssertionError("the bot exited")
             try:
-                async with session.get(f"{url}/readyz") as response:
+                async with session.get(f"{url}/healthz") as response:
                     if response.status == 200:
                         return
             except aiohttp.ClientError:
@@ -69,7 +71,7 @@ def _pages(fake: FakeSlack) -> int:
     return sum(
         1
         for c in fake.calls_to("chat.postMessage")
-        if c.args["channel"].startswith("D") and "You are paged" in str(c.args.get("text"))
+        if c.args["channel"].startswith("D") and is_page(str(c.args.get("text")))
     )
 
 

@@ -59,3 +59,11 @@ def test_interactivity_and_events_point_at_the_request_url() -> None:
     data = yaml.safe_load(manifest_yaml("https://ops.example.jp/slack/events"))
     assert data["settings"]["interactivity"]["request_url"] == "https://ops.example.jp/slack/events"
     assert "reaction_added" in data["settings"]["event_subscriptions"]["bot_events"]
+
+
+def test_every_subscribed_event_has_work_and_no_scope_is_granted_for_nothing() -> None:
+    import handlers  # noqa: F401 - registers the event work
+    from handlers.events import _WORK, LISTENED_EVENTS
+
+    assert set(LISTENED_EVENTS) == set(_WORK)
+    assert "app_mentions:read" not in BOT_SCOPES

@@ -29,12 +29,17 @@ def team() -> TeamConfig:
     return TeamConfig(announcement_channel=ANNOUNCE_CHANNEL, roster=ROSTER)
 
 
+def is_page(text: object) -> bool:
+    """A page DM in either language: each person is paged in their own Slack language."""
+    return any(words in str(text) for words in ("You are paged", "呼び出しです"))
+
+
 def paged(stack: LocalStack) -> list[str]:
     """Who received a page DM, in order (FYIs excluded)."""
     return [
         call.args["channel"]
         for call in stack.fake.calls_to("chat.postMessage")
-        if call.args["channel"].startswith("D") and "You are paged" in str(call.args.get("text"))
+        if call.args["channel"].startswith("D") and is_page(call.args.get("text"))
     ]
 
 
@@ -62,7 +67,8 @@ async def test_nobody_acknowledges_level1_at_0_level2_at_15_level3_at_45(stack: 
     await stack.advance(timedelta(hours=3))
     assert paged_users(stack) == ["U0BOB", "U0DAVE", "U0FRANK"]
     assert {"U0BOB", "U0DAVE", "U0FRANK"} <= set(stack.fake.channel(channel).members)
-    fyi = [c for c in stack.fake.calls_to("chat.postMessage") if "FYI" in str(c.args.get("text"))]
+    texts = [str(c.args.get("text")) for c in stack.fake.calls_to("chat.postMessage")]
+    fyi = [text for text in texts if "FYI" in text or "お知らせ" in text]
     assert len(fyi) == 2  # level2 and level3 told at declare
     assert any("<!here>" in m.text for m in stack.fake.messages(channel))
     incident = await stack.services.store.by_channel(channel)
@@ -74,7 +80,7 @@ async def test_an_ack_at_10_minutes_stops_level2_and_handling_pulls_it_in_at_70(
     await declare(stack, "Checkout down --sev critical")
     await stack.advance(timedelta(minutes=10))
     dm = paged(stack)[0]
-    page = next(m for m in stack.fake.messages(dm) if "You are paged" in m.text)
+    page = next(m for m in stack.fake.messages(dm) if is_page(m.text))
     assert page.blocks is not None
     click = stack.sender.block_actions(
         "page_ack", page.blocks[2]["elements"][0]["value"], user_id="U0BOB", channel_id=dm, message_ts=page.ts
@@ -82,7 +88,7 @@ async def test_an_ack_at_10_minutes_stops_level2_and_handling_pulls_it_in_at_70(
     assert (await stack.sender.interactivity(click)).status == 200
     await stack.settle()
     updated = stack.fake.messages(dm)[-1]
-    assert "Acknowledged by <@U0BOB>" in str(updated.blocks) and "actions" not in str(updated.blocks)
+    assert "<@U0BOB> さんが" in str(updated.blocks) and "actions" not in str(updated.blocks)
     await stack.advance(timedelta(minutes=5))
     assert paged_users(stack) == ["U0BOB"]
     await stack.advance(timedelta(minutes=54))
@@ -104,7 +110,7 @@ async def test_mitigation_stops_everything(stack: LocalStack) -> None:
 async def test_duplicate_and_racing_acks_record_one_ack(stack: LocalStack) -> None:
     channel = await declare(stack, "Checkout down --sev critical")
     dm = paged(stack)[0]
-    page = next(m for m in stack.fake.messages(dm) if "You are paged" in m.text)
+    page = next(m for m in stack.fake.messages(dm) if is_page(m.text))
     assert page.blocks is not None
     click = stack.sender.block_actions(
         "page_ack", page.blocks[2]["elements"][0]["value"], user_id="U0BOB", channel_id=dm, message_ts=page.ts
@@ -134,7 +140,7 @@ async def test_a_reply_in_the_channel_by_the_paged_person_acknowledges(stack: Lo
 async def test_escalate_now_pages_the_next_level_at_once(stack: LocalStack) -> None:
     await declare(stack, "Checkout down --sev critical")
     dm = paged(stack)[0]
-    page = next(m for m in stack.fake.messages(dm) if "You are paged" in m.text)
+    page = next(m for m in stack.fake.messages(dm) if is_page(m.text))
     assert page.blocks is not None
     click = stack.sender.block_actions(
         "page_escalate", page.blocks[2]["elements"][1]["value"], user_id="U0BOB", channel_id=dm, message_ts=page.ts
@@ -196,3 +202,25 @@ async def test_oncall_shows_who_holds_each_level_and_overrides_change_it(stack: 
     assert "<@U0BOB>" in stack.fake.responses[-1].text
     bad = await stack.command("override level9 <@U0ERIN> 3h", command="/oncall")
     assert "Usage" in bad.json["text"]
+
+
+async def test_each_person_is_paged_in_their_own_slack_language(stack: LocalStack) -> None:
+    """bob uses Slack in Japanese, dave in English; the incident was declared in English."""
+    await declare(stack, "Checkout down --sev critical")
+    await stack.advance(timedelta(minutes=15))  # level2 after the 14:40 hand-off is dave
+    by_user = {dm_user(stack, dm): dm for dm in paged(stack)}
+    bob = next(m for m in stack.fake.messages(by_user["U0BOB"]) if is_page(m.text))
+    dave = next(m for m in stack.fake.messages(by_user["U0DAVE"]) if is_page(m.text))
+    assert bob.text.startswith(":rotating_light: *呼び出しです*") and "重大" in bob.text
+    assert "了解・対応します" in str(bob.blocks) and "Acknowledge" not in str(bob.blocks)
+    assert dave.text.startswith(":rotating_light: *You are paged*") and "Critical" in dave.text
+
+
+async def test_a_page_at_declaration_says_just_now(stack: LocalStack) -> None:
+    await declare(stack, "Checkout down --sev critical")
+    await stack.advance(timedelta(minutes=15))
+    by_user = {dm_user(stack, dm): dm for dm in paged(stack)}
+    bob = next(m for m in stack.fake.messages(by_user["U0BOB"]) if is_page(m.text))
+    dave = next(m for m in stack.fake.messages(by_user["U0DAVE"]) if is_page(m.text))
+    assert "宣言直後" in str(bob.blocks) and "0 分" not in str(bob.blocks)
+    assert "Declared 15 min ago" in str(dave.blocks)

@@ -48,19 +48,19 @@ async def test_severity_upgrade_to_critical_is_recorded_and_announced(stack: Loc
 async def test_a_downgrade_by_someone_else_is_refused_politely(stack: LocalStack) -> None:
     channel = await declare(stack, "Checkout down --sev critical")
     reply = await run(stack, "sev low", channel, user="U0BOB")
-    assert "指揮者" in reply  # bob uses Slack in Japanese
+    assert "重大度の引き下げはインシデントコマンダー" in reply  # bob uses Slack in Japanese
     assert (await incident_of(stack, channel)).severity == "critical"
 
 
 async def test_status_moves_forward_and_illegal_moves_are_refused(stack: LocalStack) -> None:
     channel = await declare(stack, "Checkout down")
-    assert "identified" in await run(stack, "status identified", channel)
+    assert "is now Identified" in await run(stack, "status identified", channel)
     assert (await incident_of(stack, channel)).status is Status.IDENTIFIED
     await run(stack, "status mitigated", channel)
     incident = await incident_of(stack, channel)
     assert incident.status is Status.MITIGATED and incident.mitigated_at == stack.clock.now()
     refused = await run(stack, "status identified", channel)
-    assert "cannot go from mitigated to identified" in refused
+    assert "cannot go from Mitigated to Identified" in refused
     assert (await incident_of(stack, channel)).status is Status.MITIGATED
 
 
@@ -188,3 +188,29 @@ async def test_incident_commands_outside_an_incident_channel_get_one_answer(stac
     reply = await run(stack, text, "C0GENERAL")
     assert "incident channel" in reply
     assert await stack.services.store.list_open() == []
+
+
+async def test_status_takes_the_japanese_words_and_answers_with_labels(stack: LocalStack) -> None:
+    channel = await declare(stack, "決済APIで504が多発 --sev 高")
+    answer = await run(stack, "status 緩和 --lang ja", channel)
+    assert "ステータスを 暫定対応済み にしました" in answer and "mitigated" not in answer
+    assert (await incident_of(stack, channel)).status is Status.MITIGATED
+    await run(stack, "status 解決", channel)
+    assert (await incident_of(stack, channel)).status is Status.RESOLVED
+
+
+async def test_usage_lists_what_a_japanese_reader_types(stack: LocalStack) -> None:
+    channel = await declare(stack, "決済APIで504が多発 --sev 高")
+    status = await run(stack, "status --lang ja", channel)
+    assert "`解決`" in status and "`緩和済み`" in status
+    sev = await run(stack, "sev 超重大 --lang ja", channel)
+    assert "`重大`、`高`、`中`、`低`" in sev and "critical" not in sev
+
+
+async def test_the_topic_is_not_set_again_with_the_same_text(stack: LocalStack) -> None:
+    channel = await declare(stack, "Checkout down")
+    await run(stack, "role comms <@U0CAROL|carol>", channel)
+    await run(stack, "impact users=10 tps=1", channel)
+    await run(stack, "status identified", channel)
+    topics = [c.args["topic"] for c in stack.fake.calls_to("conversations.setTopic")]
+    assert len(topics) == len(set(topics)) == 2 and "Identified" in topics[-1]

@@ -43,7 +43,7 @@ async def test_resolution_uploads_the_draft_and_the_spreadsheet(stack: LocalStac
     assert names == ["INC-2026-0001-postmortem.md", "INC-2026-0001-postmortem.xlsx"]
     assert all(c.args["channel_id"] == channel for c in stack.fake.calls_to("files.completeUploadExternal"))
     assert any(
-        "INC-2026-0001" in m.text and ("Postmortem draft" in m.text or "ポストモーテム草稿" in m.text)
+        "INC-2026-0001" in m.text and ("Postmortem draft" in m.text or "ポストモーテムドラフト" in m.text)
         for m in stack.fake.messages(channel)
     )
     markdown = (stack.fake.uploads[0].content or b"").decode()

@@ -157,7 +157,7 @@ async def test_edit_and_delete_keep_an_audit_trail_and_respect_authorship(stack:
     assert "記入者の <@U0BOB> さん" in stack.fake.responses[-1].text  # carol uses Slack in Japanese
     await stack.command("timeline edit 1 tampering with the declaration", channel_id=channel, user_id="U0BOB")
     await stack.settle()
-    assert "インシデント指揮者のみ" in stack.fake.responses[-1].text
+    assert "インシデントコマンダーのみ" in stack.fake.responses[-1].text
     await stack.command("timeline edit 2 pool at 100 connections", channel_id=channel, user_id="U0BOB")
     await stack.settle()  # one person after the other, as in a channel
     await stack.command("timeline delete 1", channel_id=channel)  # alice commands the incident

@@ -246,3 +246,12 @@ def test_a_step_names_its_target() -> None:
         UsersTarget(("U0A", "U0B")),
         UsergroupTarget("S0SRE"),
     ]
+
+
+def test_a_roster_with_only_level1_gets_the_default_policy_over_level1() -> None:
+    from escalation.policy import EscalationPolicy, default_policy_for
+    from incident.severity import DEFAULT_SCALE
+
+    policy = EscalationPolicy.from_config(default_policy_for({"level1"}), ["level1"], DEFAULT_SCALE.keys())
+    critical = policy.for_severity("critical")
+    assert [s.level for s in critical.steps] == ["level1"] and critical.fyi_levels == ()

@@ -24,6 +24,7 @@ from fakeslack.recording import RecordedCall
 from fakeslack.sender import SlackSender
 from fakeslack.server import FakeSlack
 from tests.conftest import PG_URL, _drop_schema, _require_pg
+from tests.e2e.test_escalation import is_page
 
 ACK_WITHIN = 4  # seconds each level has to acknowledge, so a whole escalation takes ~8 s
 TEAM = {
@@ -120,7 +121,7 @@ class Cluster:
         found = []
         for call in self.fake.calls_to("chat.postMessage"):
             text = str(call.args.get("text"))
-            if call.ok and call.args["channel"].startswith("D") and "You are paged" in text:
+            if call.ok and call.args["channel"].startswith("D") and is_page(text):
                 ref = REF.search(text)
                 assert ref is not None, text
                 found.append((ref.group(0), LEVELS[dm_users[call.args["channel"]]], call))
