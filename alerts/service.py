@@ -246,9 +246,14 @@ class AlertService:
 
     # Maintenance windows --------------------------------------------------------------
 
-    async def start_maintenance(self, service: str, duration: timedelta, reason: str, user: str) -> MaintenanceWindow:
+    async def start_maintenance(
+        self, service: str, duration: timedelta, reason: str, by: Actor
+    ) -> MaintenanceWindow | None:
+        """Open a window; None when ``by`` may not declare (a window silences what would declare)."""
+        if not self.incidents.may_declare(by):
+            return None
         now = self.clock.now()
-        window = await self.store.open_window(service, now, now + duration, reason, user)
+        window = await self.store.open_window(service, now, now + duration, reason, by.user_id)
         await self.timers.arm(
             f"maintenance:{window.id}", kind=MAINTENANCE_END, due_at=window.ends_at, payload={"window_id": window.id}
         )

@@ -21,12 +21,12 @@ async def maintenance(services: Services, cmd: Maintenance, ctx: CommandContext)
     alerts = services.alerts
     tz = services.team.tz
     if cmd.action == "start":
-        if not services.incidents.may_declare(ctx.actor):
+        window = await alerts.start_maintenance(
+            cmd.service, timedelta(seconds=cmd.duration_seconds), cmd.reason, ctx.actor
+        )
+        if window is None:
             await reply(services, ctx, "handlers.may_not_declare")
             return
-        window = await alerts.start_maintenance(
-            cmd.service, timedelta(seconds=cmd.duration_seconds), cmd.reason, ctx.user_id
-        )
         until = window.ends_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         await reply(services, ctx, "alerts.maintenance_started_reply", service=window.service, until=until)
         return
