@@ -23,6 +23,7 @@ _.process_result_value
 _.seen_at
 _.created_at
 _.updated_at
+_.last_error  # deadline_tables.py: why an outbox row was retried or given up, for the operator
 
 # openpyxl reads the attributes we set on cells, sheets and charts (postmortem/cells.py, report.py).
 _.paperSize

@@ -166,7 +166,7 @@ class AlertService:
         if incident is None:  # declared before a crash: link it, and finish its channel and pages
             incident = await self._declared_before(stored)
             if incident is not None and not incident.summary_ts:
-                await self.incidents.retry_channel(incident.id)
+                await self.incidents.finish_channel(incident.id)
         await self.store.set_incident(stored.id, incident.id if incident else None, "declared")
         if incident is not None:
             await self._entry(incident.id, alert, "declared", count=stored.count)

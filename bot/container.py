@@ -30,7 +30,7 @@ from incident.clock import Clock
 from incident.events import EventBus
 from incident.permissions import PermissionConfigError, Permissions
 from incident.reminders_service import NUDGE, ReminderService
-from incident.service import CHANNEL_RETRY, IncidentService
+from incident.service import ANNOUNCE, CHANNEL_SETUP, PIN_SUMMARY, IncidentService
 from incident.severity import DEFAULT_SCALE, SeverityScale
 from knowledge.rank import DEFAULT_THRESHOLD as KB_THRESHOLD
 from knowledge.service import KnowledgeService
@@ -207,10 +207,18 @@ def build_services(
         raise ConfigError("permissions", str(exc)) from None
     incidents = IncidentService(store, channel, clock, bus, timers, permissions=permissions, scale=scale)
 
-    async def retry_channel(deadline: Deadline, now: datetime) -> None:
-        await incidents.retry_channel(int(deadline.payload["incident_id"]))
+    async def set_up_channel(deadline: Deadline, now: datetime) -> None:
+        await incidents.set_up_channel(int(deadline.payload["incident_id"]))
 
-    timers.on(CHANNEL_RETRY, retry_channel)
+    async def pin_summary(deadline: Deadline, now: datetime) -> None:
+        await incidents.pin_summary(int(deadline.payload["incident_id"]))
+
+    async def announce(deadline: Deadline, now: datetime) -> None:
+        await incidents.announce(int(deadline.payload["incident_id"]))
+
+    timers.on(CHANNEL_SETUP, set_up_channel)
+    timers.on(PIN_SUMMARY, pin_summary)
+    timers.on(ANNOUNCE, announce)
     reminders = ReminderService(store, timers, channel, scale, clock)
     reminders.subscribe(bus)
 

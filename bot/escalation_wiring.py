@@ -14,7 +14,7 @@ from bot.scheduler import DeadlineScheduler
 from bot.tasks import BackgroundTasks
 from chat.gateway import SlackGateway
 from chat.slack_pager import OutgoingPagers, SlackPager
-from escalation.engine import DEADLINE, EscalationEngine
+from escalation.engine import DEADLINE, EFFECTS, EscalationEngine
 from escalation.errors import PolicyError
 from escalation.null import NoEscalation
 from escalation.policy import EscalationPolicy, default_policy_for
@@ -101,5 +101,10 @@ def build_escalation(
     async def on_deadline(deadline: Deadline, now: datetime) -> None:
         await engine.on_deadline(deadline.payload)
 
+    async def on_effect(deadline: Deadline, now: datetime) -> None:
+        await engine.deliver(deadline.kind, deadline.payload)
+
     timers.on(DEADLINE, on_deadline)
+    for effect in EFFECTS:
+        timers.on(effect, on_effect)
     return engine

@@ -9,6 +9,13 @@ out and another replica takes the row; a failing handler or a stopping replica h
 Deadlines run as their own tasks, so one incident's page stuck in a back-off never delays
 another's. With an injected fake clock (tests, the demo) nothing polls: ``run_due`` is called
 directly and runs what is due one after another.
+
+The same table is the outbox: an effect (a page DM, a channel notice, a set-up step) is a row
+due at once, stored in the transaction of the decision that wants it, then run here and now
+(``run_now``) by the replica that decided, or from the table by any replica when that failed
+or the replica died. A failed attempt is retried with a growing back-off until Slack answers
+ok or says it never will (any Slack error but a rate limit, a 5xx or no answer): that is
+logged on one line and the row is closed. Rows of one lane run one at a time, in order.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -34,7 +41,9 @@ from storage.deadlines import Deadline, SqlDeadlineStore
 log = logging.getLogger(__name__)
 
 FireHandler = Callable[[Deadline, datetime], Awaitable[None]]
-RETRY_AFTER = timedelta(seconds=30)
+RETRY_AFTER = timedelta(seconds=30)  # after an unexpected failure (a bug, the database away)
+BACKOFF_CAP = timedelta(seconds=15)  # Slack unavailable: 2 s, 4 s, 8 s, then every 15 s until it answers
+LATER = "later"  # run_now: another replica holds the row, or an earlier row of its lane is unsent
 POLL_INTERVAL = 1.0  # seconds between looks at the table
 LEASE = timedelta(seconds=3)  # renewed every poll while the work runs; a dead replica's runs out
 BATCH = 100  # rows claimed per query
@@ -57,7 +66,7 @@ class DeadlineScheduler:
         self._loop: asyncio.Task[None] | None = None
         self._ticker: AsyncIOScheduler | None = None
         self._wake = asyncio.Event()
-        self._in_flight: dict[str, asyncio.Task[bool]] = {}
+        self._in_flight: dict[str, asyncio.Task[str | None]] = {}
         self._stopping = False
 
     def on(self, kind: str, handler: FireHandler) -> None:
@@ -98,8 +107,10 @@ class DeadlineScheduler:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
 
-    async def arm(self, key: str, *, kind: str, due_at: datetime, payload: dict[str, Any]) -> bool:
-        armed = await self._store.arm(key, kind=kind, due_at=due_at, payload=payload)
+    async def arm(
+        self, key: str, *, kind: str, due_at: datetime, payload: dict[str, Any], lane: str | None = None
+    ) -> bool:
+        armed = await self._store.arm(key, kind=kind, due_at=due_at, payload=payload, lane=lane)
         if armed and due_at <= self._clock.now():
             self._wake.set()  # due already (a retry, a missed step): do not wait for the next poll
         return armed
@@ -121,42 +132,75 @@ class DeadlineScheduler:
             if not claimed:
                 return fired
             for deadline in claimed:
-                fired += await self._fire(deadline)
+                fired += await self._start(deadline) is None
         return fired
+
+    async def run_now(self, keys: Sequence[str]) -> dict[str, str | None]:
+        """``incident.ports.Timers.run_now``: rows without a lane together, each lane in order."""
+        results: dict[str, str | None] = dict.fromkeys(keys, LATER)
+        remaining = list(keys)
+        while remaining and not self._stopping:
+            claimed = await self._store.claim_keys(remaining, self.owner, self._clock.now(), LEASE)
+            if not claimed:
+                break
+            lanes: dict[str | None, list[Deadline]] = {}
+            for deadline in sorted(claimed, key=lambda d: remaining.index(d.key)):
+                lanes.setdefault(deadline.lane, []).append(deadline)
+
+            async def run(batch: list[Deadline], together: bool) -> None:
+                if together:
+                    outcomes = await asyncio.gather(*(self._start(d) for d in batch))
+                    results.update(zip((d.key for d in batch), outcomes, strict=True))
+                    return
+                for deadline in batch:
+                    results[deadline.key] = await self._start(deadline)
+
+            await asyncio.gather(*(run(batch, lane is None) for lane, batch in lanes.items()))
+            done = {d.key for d in claimed}
+            failed_lanes = {d.lane for d in claimed if d.lane is not None and results[d.key] is not None}
+            remaining = [k for k in remaining if k not in done]
+            if failed_lanes:
+                break  # the rest of a lane waits behind its failed row; the table retries it
+        return results
+
+    def _start(self, deadline: Deadline) -> asyncio.Task[str | None]:
+        task = asyncio.create_task(self._fire(deadline), name=f"deadline:{deadline.key}")
+        self._in_flight[deadline.key] = task  # its lease is renewed while it runs
+        task.add_done_callback(partial(self._landed, deadline.key))
+        return task
 
     async def _poll(self) -> None:
         while not self._stopping:
+            self._wake.clear()
             try:
                 now = self._clock.now()
                 await self._store.renew(list(self._in_flight), self.owner, now + LEASE)
                 while not self._stopping:  # a full batch means more are due: take them now
                     batch = await self._store.claim_due(self.owner, now, LEASE, limit=BATCH)
                     for deadline in batch:
-                        task = asyncio.create_task(self._fire(deadline), name=f"deadline:{deadline.key}")
-                        self._in_flight[deadline.key] = task
-                        task.add_done_callback(partial(self._landed, deadline.key))
+                        self._start(deadline)
                     if len(batch) < BATCH:
                         break
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the database is away: try again next poll
                 log.warning("deadline poll failed: %s", _one_line(exc))
-            self._wake.clear()
             await self._wake.wait()
 
     async def _tick(self) -> None:
         """APScheduler's interval job: time for the next look at the table."""
         self._wake.set()
 
-    def _landed(self, key: str, _task: asyncio.Task[bool]) -> None:
+    def _landed(self, key: str, _task: asyncio.Task[str | None]) -> None:
         self._in_flight.pop(key, None)
 
-    async def _fire(self, deadline: Deadline) -> bool:
+    async def _fire(self, deadline: Deadline) -> str | None:
+        """Run a claimed row's work; None when done (or given up for good), else why it will be retried."""
         handler = self._handlers.get(deadline.kind)
         if handler is None:
             log.error("no handler for deadline kind %s (%s)", deadline.kind, deadline.key)
-            await self._store.release(deadline.key, self.owner, self._clock.now() + RETRY_AFTER)
-            return False
+            await self._store.release(deadline.key, self.owner, self._clock.now() + RETRY_AFTER, error="no_handler")
+            return "no_handler"
         now = self._clock.now()
         if deadline.previous_owner not in (None, self.owner):
             log.info("deadline %s taken over from %s", deadline.key, deadline.previous_owner)
@@ -167,18 +211,38 @@ class DeadlineScheduler:
             await asyncio.shield(self._store.release(deadline.key, self.owner, deadline.due_at))
             log.info("deadline %s handed back on stop", deadline.key)
             raise
+        except ChannelError as exc:
+            if not exc.retryable:
+                # Slack said it never will (channel_not_found, not_in_channel, invalid_auth…): close the row.
+                log.warning("%s %s given up: %s", deadline.kind, deadline.key, exc)
+                await self._store.complete(deadline.key, self.owner, self._clock.now(), error=exc.code)
+                self._wake_lane(deadline)
+                return None
+            # Slack is away or rate-limits us: back off and try again, for as long as it takes.
+            wait = backoff(deadline.attempts)
+            log.warning("%s %s: %s; retrying in %ds", deadline.kind, deadline.key, exc, wait.total_seconds())
+            await self._store.release(deadline.key, self.owner, self._clock.now() + wait, error=exc.code)
+            return exc.code
         except Exception as exc:
             # The work did not happen: put the deadline back so it is retried, not lost.
-            retry_at = self._clock.now() + RETRY_AFTER
-            if isinstance(exc, ChannelError):
-                log.warning("deadline %s failed (%s); retrying in %s", deadline.key, exc, RETRY_AFTER)
-            else:
-                log.exception("deadline %s failed; retrying in %s", deadline.key, RETRY_AFTER)
-            await self._store.release(deadline.key, self.owner, retry_at)
-            return False
+            log.exception("deadline %s failed; retrying in %s", deadline.key, RETRY_AFTER)
+            await self._store.release(
+                deadline.key, self.owner, self._clock.now() + RETRY_AFTER, error=type(exc).__name__
+            )
+            return type(exc).__name__
         if not await self._store.complete(deadline.key, self.owner, self._clock.now()):
             log.warning("deadline %s: lease lost while its work ran", deadline.key)
-        return True
+        self._wake_lane(deadline)
+        return None
+
+    def _wake_lane(self, deadline: Deadline) -> None:
+        if deadline.lane is not None:
+            self._wake.set()  # the next row of its lane may go now
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts + 1``-th failed try to reach Slack."""
+    return min(timedelta(seconds=2 ** (attempts + 1)), BACKOFF_CAP)
 
 
 def _one_line(exc: BaseException) -> str:

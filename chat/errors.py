@@ -37,6 +37,8 @@ class NotInChannel(ChatError):
 class SlackUnavailable(ChatError):
     """Slack answered 5xx or 429 after the SDK's retries, or could not be reached."""
 
+    retryable = True
+
 
 _BY_CODE: dict[str, type[ChatError]] = {
     "name_taken": NameTaken,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -68,17 +69,20 @@ class SlackIncidentChannel:
                 continue
         raise ChatError("conversations.create", "name_taken")
 
-    async def set_up(self, incident: Incident, invitees: Sequence[str]) -> str:
+    async def prepare(self, incident: Incident, invitees: Sequence[str]) -> None:
         assert incident.channel_id is not None
-        channel = incident.channel_id
-        await self.gateway.invite(channel, invitees)
-        await self._set_topic(incident)
+        await asyncio.gather(self.gateway.invite(incident.channel_id, invitees), self._set_topic(incident))
+
+    async def post_summary(self, incident: Incident) -> str:
+        assert incident.channel_id is not None
         text, blocks = render_summary(
             incident, locale=self._locale(incident), tz=self.settings.tz, severity_label=self._label(incident)
         )
-        ts = await self.gateway.post(channel, text, blocks)
-        await self.gateway.pin(channel, ts)
-        return ts
+        return await self.gateway.post(incident.channel_id, text, blocks)
+
+    async def pin_summary(self, incident: Incident) -> None:
+        assert incident.channel_id is not None and incident.summary_ts is not None
+        await self.gateway.pin(incident.channel_id, incident.summary_ts)
 
     async def refresh_summary(self, incident: Incident) -> None:
         if not (incident.channel_id and incident.summary_ts):

@@ -1,12 +1,14 @@
 """``escalation.ports.Pager`` on Slack, plus the team's outgoing pagers per level.
 
 A page is a DM with Acknowledge / Escalate now, an invitation into the incident channel and
-a mention there. Outgoing pagers (PagerDuty, webhooks) run as owned background tasks, so a
-slow receiver never delays Slack.
+a mention there, and the level's outgoing pagers (PagerDuty, webhooks): each is its own stored
+effect (``escalation.engine``), so a slow receiver never delays Slack and a failure is retried.
+The acknowledgement and resolution calls to outgoing pagers run as owned background tasks.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,46 +54,48 @@ class SlackPager:
         self.tz = tz
         self.locale = locale
         self.severity_label = severity_label
-        self.outgoing = outgoing
+        self.outgoing_pagers = outgoing
         self.spawn = spawn
         self.http = http
 
     def _locale(self, incident: Incident) -> str:
         return incident.locale or self.locale
 
-    async def page(self, incident: Incident, page: PageRecord, since_declared_minutes: int) -> list[dict[str, str]]:
+    async def dm(
+        self, incident: Incident, page: PageRecord, user_id: str, since_declared_minutes: int
+    ) -> dict[str, str]:
         locale = self._locale(incident)
-        fyi = page.kind == "fyi"
-        messages: list[dict[str, str]] = []
-        for user in page.user_ids:
-            reader = (await self.reader_locale(user) if self.reader_locale else None) or locale
-            text, blocks = page_blocks(
-                incident,
-                severity=self.severity_label(incident.severity, reader),
-                minutes=since_declared_minutes,
-                target=page.target,
-                locale=reader,
-                fyi=fyi,
+        reader = (await self.reader_locale(user_id) if self.reader_locale else None) or locale
+        text, blocks = page_blocks(
+            incident,
+            severity=self.severity_label(incident.severity, reader),
+            minutes=since_declared_minutes,
+            target=page.target,
+            locale=reader,
+            fyi=page.kind == "fyi",
+        )
+        dm = await self.gateway.open_dm(user_id)
+        ts = await self.gateway.post(dm, text, blocks)
+        return {"channel": dm, "ts": ts, "user": user_id, "text": text}
+
+    async def notice(self, incident: Incident, page: PageRecord) -> None:
+        if not (incident.channel_id and page.user_ids):
+            return
+        await self.gateway.invite(incident.channel_id, page.user_ids)
+        mention = " ".join(f"<@{u}>" for u in page.user_ids)
+        await self.gateway.post(
+            incident.channel_id,
+            t("paging.in_channel", self._locale(incident), users=mention, target=page.target, ref=str(incident.ref)),
+        )
+
+    async def outgoing(self, incident: Incident, page: PageRecord) -> None:
+        targets = self.outgoing_pagers.by_level.get(page.target, ())
+        await asyncio.gather(
+            *(
+                self._send(target, incident, page.target, "trigger", page.paged_at, tuple(page.user_ids))
+                for target in targets
             )
-            try:
-                dm = await self.gateway.open_dm(user)
-                ts = await self.gateway.post(dm, text, blocks)
-                messages.append({"channel": dm, "ts": ts, "user": user, "text": text})
-            except ChatError as exc:
-                log.warning("DM to %s for %s failed: %s", user, incident.ref, exc.code)
-        if incident.channel_id and page.user_ids and not fyi:
-            try:
-                await self.gateway.invite(incident.channel_id, page.user_ids)
-                mention = " ".join(f"<@{u}>" for u in page.user_ids)
-                await self.gateway.post(
-                    incident.channel_id,
-                    t("paging.in_channel", locale, users=mention, target=page.target, ref=str(incident.ref)),
-                )
-            except ChatError as exc:
-                log.warning("channel notice for %s failed: %s", incident.ref, exc.code)
-        if not fyi:
-            self._outgoing(incident, page.target, "trigger", page.paged_at, page.user_ids)
-        return messages
+        )
 
     async def mention_here(self, incident: Incident) -> None:
         if incident.channel_id:
@@ -100,6 +104,8 @@ class SlackPager:
             )
 
     async def acknowledged(self, incident: Incident, user_id: str, at: datetime, pages: Sequence[PageRecord]) -> None:
+        """Mark every page DM acknowledged, tell the channel, then the outgoing pagers. Raises
+        only while Slack is away (the edits repeat harmlessly on the retry)."""
         locale = self._locale(incident)
         for page in pages:
             for message in page.messages:
@@ -115,14 +121,22 @@ class SlackPager:
                         ),
                     )
                 except ChatError as exc:
+                    if exc.retryable:
+                        raise
                     log.warning("updating a page DM failed: %s", exc.code)
+        if incident.channel_id:
+            try:
+                await self.gateway.post(
+                    incident.channel_id,
+                    t("paging.acknowledged_in_channel", locale, user=f"<@{user_id}>", ref=str(incident.ref)),
+                )
+            except ChatError as exc:
+                if exc.retryable:
+                    raise
+                log.warning("acknowledgement notice for %s refused: %s", incident.ref, exc.code)
+        for page in pages:
             if page.kind == "page":
                 self._outgoing(incident, page.target, "acknowledge", at, [user_id])
-        if incident.channel_id:
-            await self.gateway.post(
-                incident.channel_id,
-                t("paging.acknowledged_in_channel", locale, user=f"<@{user_id}>", ref=str(incident.ref)),
-            )
 
     async def resolved(self, incident: Incident, pages: Sequence[PageRecord]) -> None:
         paged: dict[str, list[str]] = {}
@@ -134,7 +148,7 @@ class SlackPager:
             self._outgoing(incident, target, "resolve", incident.resolved_at or incident.declared_at, users)
 
     def _outgoing(self, incident: Incident, level: str, action: str, at: datetime, users: Sequence[str]) -> None:
-        for target in self.outgoing.by_level.get(level, ()):
+        for target in self.outgoing_pagers.by_level.get(level, ()):
             self.spawn(self._send(target, incident, level, action, at, tuple(users)))
 
     async def _send(

@@ -1,9 +1,15 @@
 """The escalation engine: runs the planner's decisions against storage, timers and pagers.
 
 Reacts to incident events (declared, severity changed, mitigated/resolved), to acks and
-"escalate now", and to its own deadlines. Per incident, one decision at a time: an
-in-process lock plus optimistic versioning of the stored state, and every page has a unique
-key, so a racing ack, a re-delivered click or a re-fired timer cannot page twice.
+"escalate now", and to its own deadlines. Per incident, one decision at a time: optimistic
+versioning of the stored state (an in-process lock only saves needless retries), and every
+page has a unique key, so a racing ack, a re-delivered click or a re-fired timer cannot page
+twice.
+
+A decision is stored before anything is sent: the new state, the next deadlines and the
+effects that carry the pages out (a DM row, a channel-notice row, an outgoing-pager row) in
+one transaction. The effects then run at once from the timers' table, and when Slack is down
+or the process dies they run later, from the table, until Slack answers.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from escalation import planner
@@ -26,11 +33,18 @@ from incident import events
 from incident.clock import Clock
 from incident.events import IncidentEvent
 from incident.model import EntrySource, Incident, Status
-from incident.ports import IncidentStore, NewEntry, StaleIncident, Timers
+from incident.ports import ChannelError, IncidentStore, NewEntry, Scheduled, StaleIncident, Timers, channel_lane
 
 log = logging.getLogger(__name__)
 
 DEADLINE = "escalation"
+# Effects, one stored row each (``deliver`` runs them):
+PAGE_DM = "page_dm"  # the page to each paged person, in a DM
+PAGE_NOTICE = "page_notice"  # the paged people invited into the channel, and named there
+PAGE_OUTGOING = "page_outgoing"  # the level's outgoing pagers
+HERE = "page_here"  # @here in the channel
+ACK_NOTICE = "page_acked"  # the page DMs marked acknowledged, the channel told
+EFFECTS = (PAGE_DM, PAGE_NOTICE, PAGE_OUTGOING, HERE, ACK_NOTICE)
 
 
 class EscalationEngine:
@@ -171,21 +185,35 @@ class EscalationEngine:
                 else:
                     state, version = loaded
                 actions = decide(state, now)
+                incident = await self.incidents.get(incident_id)
+                if incident is None:
+                    return []
+                plan = await self._what_to_store(incident, state, actions, now, actor)
                 try:
-                    await self.store.save(state, version)
+                    await self.store.save(
+                        state,
+                        version,
+                        now=now,
+                        cancel_prefix=f"esc:{incident_id}:" if any(isinstance(a, CancelAll) for a in actions) else None,
+                        schedule=plan.schedule,
+                        pages=plan.pages,
+                    )
                 except StaleEscalation:
                     continue
-                await self._perform(state, actions, now, actor)
+                await self._carry_out(incident, actions, plan, now)
                 return actions
         log.error("escalation for incident %s kept changing under us", incident_id)
         return []
 
-    async def _perform(
-        self, state: EscalationState, actions: list[planner.Action], now: datetime, actor: str | None
-    ) -> None:
-        incident = await self.incidents.get(state.incident_id)
-        if incident is None:
-            return
+    async def _what_to_store(
+        self,
+        incident: Incident,
+        state: EscalationState,
+        actions: list[planner.Action],
+        now: datetime,
+        actor: str | None,
+    ) -> _Plan:
+        """What a decision stores: its pages and the rows that follow (deadlines, then effects)."""
         cached: list[list[Override]] = []
 
         async def overrides() -> list[Override]:
@@ -194,80 +222,114 @@ class EscalationEngine:
                 cached.append(await self.store.overrides(now))
             return cached[0]
 
-        recorded: list[NewEntry] = []
-        # The next deadlines are stored before anyone is paged: a crash right after a page
-        # must still leave the rest of the escalation armed.
-        timers = [a for a in actions if isinstance(a, CancelAll | Arm)]
-        for action in [*timers, *(a for a in actions if not isinstance(a, CancelAll | Arm))]:
-            if isinstance(action, CancelAll):
-                await self.timers.cancel_prefix(f"esc:{state.incident_id}:")
-            elif isinstance(action, Arm):
-                await self.timers.arm(
-                    action.key,
-                    kind=DEADLINE,
-                    due_at=action.due_at,
-                    payload={
-                        "incident_id": state.incident_id,
-                        "kind": action.kind,
-                        "step": action.step,
-                        "generation": state.generation,
-                    },
-                )
-            elif isinstance(action, Page):
-                step = state.steps[action.step]
+        plan = _Plan()
+        lane = channel_lane(incident.id)
+        for action in actions:
+            if isinstance(action, Arm):
+                payload: dict[str, object] = {
+                    "incident_id": state.incident_id,
+                    "kind": action.kind,
+                    "step": action.step,
+                    "generation": state.generation,
+                }
+                plan.deadlines.append(Scheduled(action.key, DEADLINE, action.due_at, payload))
+            elif isinstance(action, Page | Fyi):
+                kind, index = ("page", action.step) if isinstance(action, Page) else ("fyi", -1)
+                step = state.steps[action.step] if isinstance(action, Page) else Step(level=action.level)
+                reason = action.reason if isinstance(action, Page) else "fyi"
                 users = await self._targets(step, now, overrides)
-                entry = await self._page(incident, state, step, users, action.step, action.reason, "page", now, actor)
-                recorded.extend([entry] if entry else [])
-            elif isinstance(action, Fyi):
-                step = Step(level=action.level)
-                users = await self._targets(step, now, overrides)
-                entry = await self._page(incident, state, step, users, -1, "fyi", "fyi", now, actor)
-                recorded.extend([entry] if entry else [])
+                key = f"{incident.id}:{state.generation}:{kind}:{step.label}:{index}:{reason}:{int(now.timestamp())}"
+                plan.pages.append(PageRecord(key, incident.id, index, step.label, kind, reason, users, now))
+                effect = {"incident_id": incident.id, "page": key}
+                plan.effects.append(Scheduled(f"{key}:dm", PAGE_DM, now, effect))
+                if kind == "page":
+                    plan.effects.append(Scheduled(f"{key}:notice", PAGE_NOTICE, now, effect, lane))
+                    plan.effects.append(Scheduled(f"{key}:out", PAGE_OUTGOING, now, effect))
+                plan.entries.append(_page_entry(step.label, users, index, reason, kind, now, actor))
             elif isinstance(action, MentionHere):
-                await self.pager.mention_here(incident)
+                key = f"{incident.id}:{state.generation}:here"
+                plan.effects.append(Scheduled(key, HERE, now, {"incident_id": incident.id}, lane))
             elif isinstance(action, Acked):
-                await self._acked(incident, action, now)
-        if recorded:
-            # One write for every page of the decision, then one event per entry.
-            await self.incidents.add_entries(incident.id, recorded)
-            for entry in recorded:
-                await self.bus.publish(IncidentEvent(events.ENTRY_ADDED, incident, entry.actor, {"kind": entry.kind}))
+                key = f"{incident.id}:{state.generation}:acked:{action.user_id}"
+                effect = {"incident_id": incident.id, "user": action.user_id, "at": now.isoformat()}
+                plan.effects.append(Scheduled(key, ACK_NOTICE, now, effect, lane))
+        return plan
 
-    async def _page(
-        self,
-        incident: Incident,
-        state: EscalationState,
-        step: Step,
-        users: list[str],
-        index: int,
-        reason: str,
-        kind: str,
-        now: datetime,
-        actor: str | None,
-    ) -> NewEntry | None:
-        """Page (or tell) ``users`` once; the timeline entry to record, None if already paged."""
-        target = step.label
-        key = f"{incident.id}:{state.generation}:{kind}:{target}:{index}:{reason}:{int(now.timestamp())}"
-        page = PageRecord(key, incident.id, index, target, kind, reason, users, now)
-        if not await self.store.record_page(page):
-            return None
-        minutes = int((now - incident.declared_at).total_seconds() // 60)
-        try:
-            messages = await self.pager.page(incident, page, minutes)
-            await self.store.set_messages(key, messages)
-        except Exception:
-            log.exception("paging %s for %s failed", target, incident.ref)
-        entry_kind = {
-            "fyi": "fyi",
-            "manual": "escalated",
-            "ack_timeout": "escalated",
-            "handle_timeout": "escalated",
-        }.get(reason if kind == "page" else "fyi", "page")
-        text = f"{target}: " + ", ".join(f"<@{u}>" for u in users)
-        data: dict[str, object] = {"target": target, "users": users, "reason": reason, "step": index}
-        return NewEntry(
-            kind=entry_kind, text=text, actor=actor, occurred_at=now, source=EntrySource.AUTOMATIC, data=data
-        )
+    async def _carry_out(self, incident: Incident, actions: list[planner.Action], plan: _Plan, now: datetime) -> None:
+        """After the decision is stored: send what it decided, then record it on the timeline."""
+        for action in actions:
+            if isinstance(action, Acked):
+                await self._acked(incident, action, now)
+        if plan.effects:
+            await self.timers.run_now([e.key for e in plan.effects])
+        if plan.entries:
+            # One write for every page of the decision, then one event per entry.
+            await self.incidents.add_entries(incident.id, plan.entries)
+            for entry in plan.entries:
+                await self.bus.publish(IncidentEvent(events.ENTRY_ADDED, incident, entry.actor, {"kind": entry.kind}))
+        for action in actions:
+            if isinstance(action, Acked):
+                await self.bus.publish(
+                    IncidentEvent(events.ACKNOWLEDGED, incident, action.user_id, {"step": action.step})
+                )
+
+    # -- effects, run from the timers' table -----------------------------------------------------
+
+    async def deliver(self, kind: str, payload: dict[str, object]) -> None:
+        """Run one stored effect. Raises ``ChannelError`` (retryable) to be tried again later."""
+        incident = await self.incidents.get(int(str(payload["incident_id"])))
+        if incident is None:
+            return
+        if kind == HERE:
+            await self.pager.mention_here(incident)
+            return
+        if kind == ACK_NOTICE:
+            at = datetime.fromisoformat(str(payload["at"]))
+            await self.pager.acknowledged(incident, str(payload["user"]), at, await self.store.pages(incident.id))
+            return
+        page = await self.store.page(str(payload["page"]))
+        if page is None:
+            return
+        if kind == PAGE_NOTICE:
+            await self.pager.notice(incident, page)
+        elif kind == PAGE_OUTGOING:
+            await self.pager.outgoing(incident, page)
+        elif kind == PAGE_DM:
+            await self._send_dms(incident, page)
+
+    async def _send_dms(self, incident: Incident, page: PageRecord) -> None:
+        minutes = int((page.paged_at - incident.declared_at).total_seconds() // 60)
+        sent = {m.get("user") for m in page.messages}
+        for user in page.user_ids:
+            if user in sent:
+                continue  # a retry after a partial failure: this one has it already
+            try:
+                message = await self.pager.dm(incident, page, user, minutes)
+            except ChannelError as exc:
+                if exc.retryable:
+                    raise
+                log.warning("page DM to %s for %s refused: %s", user, incident.ref, exc.code)
+                continue
+            await self.store.add_message(page.key, message)
+
+    async def audit(self) -> int:
+        """Re-arm the deadline each escalation still waiting on one should have (a row lost or
+        deleted behind our back); returns how many were missing."""
+        fixed = 0
+        for state in await self.store.active():
+            expected = planner.expected_deadline(state)
+            if expected is None:
+                continue
+            payload: dict[str, object] = {
+                "incident_id": state.incident_id,
+                "kind": expected.kind,
+                "step": expected.step,
+                "generation": state.generation,
+            }
+            if await self.timers.arm(expected.key, kind=DEADLINE, due_at=expected.due_at, payload=payload):
+                log.warning("escalation deadline %s was missing: re-armed", expected.key)
+                fixed += 1
+        return fixed
 
     async def _targets(
         self, step: Step, now: datetime, overrides: Callable[[], Awaitable[list[Override]]]
@@ -301,8 +363,6 @@ class EscalationEngine:
             now,
             {"step": action.step, "after_seconds": int(action.after.total_seconds())},
         )
-        await self.pager.acknowledged(incident, action.user_id, now, await self.store.pages(incident.id))
-        await self.bus.publish(IncidentEvent(events.ACKNOWLEDGED, incident, action.user_id, {"step": action.step}))
 
     async def _save_ack_time(self, incident: Incident) -> None:
         for _ in range(5):
@@ -324,3 +384,30 @@ class EscalationEngine:
             [NewEntry(kind=kind, text=text, actor=actor, occurred_at=now, source=EntrySource.AUTOMATIC, data=data)],
         )
         await self.bus.publish(IncidentEvent(events.ENTRY_ADDED, incident, actor, {"kind": kind}))
+
+
+@dataclass(slots=True)
+class _Plan:
+    pages: list[PageRecord] = field(default_factory=list)
+    deadlines: list[Scheduled] = field(default_factory=list)
+    effects: list[Scheduled] = field(default_factory=list)
+    entries: list[NewEntry] = field(default_factory=list)
+
+    @property
+    def schedule(self) -> list[Scheduled]:
+        # Deadlines first: whatever happens to the sends, the rest of the escalation is armed.
+        return [*self.deadlines, *self.effects]
+
+
+def _page_entry(
+    target: str, users: list[str], index: int, reason: str, kind: str, now: datetime, actor: str | None
+) -> NewEntry:
+    entry_kind = {
+        "fyi": "fyi",
+        "manual": "escalated",
+        "ack_timeout": "escalated",
+        "handle_timeout": "escalated",
+    }.get(reason if kind == "page" else "fyi", "page")
+    text = f"{target}: " + ", ".join(f"<@{u}>" for u in users)
+    data: dict[str, object] = {"target": target, "users": users, "reason": reason, "step": index}
+    return NewEntry(kind=entry_kind, text=text, actor=actor, occurred_at=now, source=EntrySource.AUTOMATIC, data=data)

@@ -31,6 +31,7 @@ __all__ = [
     "MentionHere",
     "Page",
     "escalate_now",
+    "expected_deadline",
     "new_state",
     "on_ack",
     "on_deadline",
@@ -245,3 +246,27 @@ def replan(state: EscalationState, plan: EscalationSnapshot, now: datetime, *, r
         due = now + state.repeat_every
         actions.append(Arm(state.key(REPEAT, step, due), REPEAT, step, due))
     return actions + _notices(state)
+
+
+def expected_deadline(state: EscalationState) -> Arm | None:
+    """The deadline an escalation that is still running must have pending, as the auditor
+    re-arms it when it went missing: the ack clock of the paged step, or the handling clock of
+    the engaged one. None when nothing is waited on (done, stopped, not started, repeating)."""
+    if state.done or state.stopped or state.current_step < 0 or state.current_step >= len(state.steps):
+        return None
+    step = state.current_step
+    paged = state.paged_at.get(step)
+    if paged is None:
+        return None
+    if _engaged(state, step):
+        handle = state.steps[step].handle_within
+        if handle is None:
+            return None
+        since = max(paged, state.acked_at) if state.acked_at is not None else paged
+        return Arm(state.key(HANDLE, step), HANDLE, step, since + handle)
+    if state.acked_by is not None:
+        return None
+    ack_within = state.steps[step].ack_within
+    if ack_within is None:
+        return None  # the last step repeats on its own key; a lost repeat is not re-armed
+    return Arm(state.key(ACK, step), ACK, step, paged + ack_within)

@@ -10,6 +10,7 @@ from typing import Protocol
 from escalation.planner import EscalationState
 from escalation.roster import Override
 from incident.model import Incident
+from incident.ports import Scheduled
 
 
 class StaleEscalation(Exception):
@@ -34,15 +35,32 @@ class PageRecord:
 class EscalationStore(Protocol):
     async def load(self, incident_id: int) -> tuple[EscalationState, int] | None: ...
 
-    async def save(self, state: EscalationState, version: int | None) -> int:
-        """Insert (version None) or update optimistically; returns the new version."""
+    async def save(
+        self,
+        state: EscalationState,
+        version: int | None,
+        *,
+        now: datetime,
+        cancel_prefix: str | None = None,
+        schedule: Sequence[Scheduled] = (),
+        pages: Sequence[PageRecord] = (),
+    ) -> int:
+        """In one transaction: the state (inserted when ``version`` is None, else updated
+        optimistically), pending rows under ``cancel_prefix`` cancelled, the new ``pages``
+        recorded (a key recorded before is left alone: never sent twice) and what must follow
+        stored in ``schedule`` (next deadlines, the effects that send the pages). Returns the
+        new version; ``StaleEscalation`` when someone else saved first."""
         ...
 
-    async def record_page(self, page: PageRecord) -> bool:
-        """False when a page with this key was already recorded (never send it twice)."""
+    async def page(self, key: str) -> PageRecord | None: ...
+
+    async def add_message(self, key: str, message: dict[str, str]) -> None:
+        """Remember a sent page message (for later edits, and so a retry does not send it again)."""
         ...
 
-    async def set_messages(self, key: str, messages: list[dict[str, str]]) -> None: ...
+    async def active(self) -> list[EscalationState]:
+        """States that may still page (not done, not stopped): what the auditor checks."""
+        ...
 
     async def mark_acked(self, incident_id: int, user_id: str, at: datetime) -> None: ...
 
@@ -54,10 +72,21 @@ class EscalationStore(Protocol):
 
 
 class Pager(Protocol):
-    """Reaching people: Slack DMs, channel invitations and mentions, outgoing pagers."""
+    """Reaching people: Slack DMs, channel invitations and mentions, outgoing pagers.
+    Each call raises ``incident.ports.ChannelError`` when it could not be done."""
 
-    async def page(self, incident: Incident, page: PageRecord, since_declared_minutes: int) -> list[dict[str, str]]:
-        """Notify ``page.user_ids``; returns references to the messages sent (for later edits)."""
+    async def dm(
+        self, incident: Incident, page: PageRecord, user_id: str, since_declared_minutes: int
+    ) -> dict[str, str]:
+        """Send one person the page; returns a reference to the message (for later edits)."""
+        ...
+
+    async def notice(self, incident: Incident, page: PageRecord) -> None:
+        """Invite the paged people into the incident channel and say there who was paged."""
+        ...
+
+    async def outgoing(self, incident: Incident, page: PageRecord) -> None:
+        """Trigger the level's outgoing pagers (PagerDuty, webhooks); they retry on their own."""
         ...
 
     async def mention_here(self, incident: Incident) -> None: ...

@@ -37,3 +37,7 @@ class Escalation(Protocol):
     async def set_override(self, cmd: OverrideLevel | SwapLevel, at: datetime, by: str) -> Override | None:
         """The override stored, or None when the level cannot be swapped."""
         ...
+
+    async def audit(self) -> int:
+        """Re-arm the deadlines running escalations are missing; how many were missing."""
+        ...

@@ -5,7 +5,7 @@ Adapters implement these: ``storage.incidents.SqlIncidentStore`` and ``chat.inci
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -48,8 +48,16 @@ class IncidentStore(Protocol):
         """Record an idempotency key; False when it was already claimed."""
         ...
 
-    async def declare(self, new: NewIncident, first_entry: NewEntry, *, idempotency_key: str | None) -> Incident | None:
-        """Draw the next number and store the incident with its first entry, in one
+    async def declare(
+        self,
+        new: NewIncident,
+        first_entry: NewEntry,
+        *,
+        idempotency_key: str | None,
+        follow_up: Callable[[int], Sequence[Scheduled]] | None = None,
+    ) -> Incident | None:
+        """Draw the next number and store the incident with its first entry and the work that
+        must follow (``follow_up(incident id)``: rows of the timers' table), in one
         transaction. None when the idempotency key was already used."""
         ...
 
@@ -72,7 +80,10 @@ class IncidentStore(Protocol):
 
 
 class ChannelError(Exception):
-    """A chat side effect failed (Slack refused or was unreachable); ``code`` says why."""
+    """A chat side effect failed (Slack refused or was unreachable); ``code`` says why.
+    ``retryable``: Slack was away or busy, so trying again later can work; otherwise Slack said no."""
+
+    retryable = False
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -86,9 +97,15 @@ class IncidentChannel(Protocol):
         """Create the incident's channel; returns (channel id, name)."""
         ...
 
-    async def set_up(self, incident: Incident, invitees: Sequence[str]) -> str:
-        """Invite people, set the topic, post and pin the summary; returns the summary ts."""
+    async def prepare(self, incident: Incident, invitees: Sequence[str]) -> None:
+        """Invite people and set the topic (both can be repeated harmlessly)."""
         ...
+
+    async def post_summary(self, incident: Incident) -> str:
+        """Post the summary card; returns its ts."""
+        ...
+
+    async def pin_summary(self, incident: Incident) -> None: ...
 
     async def refresh_summary(self, incident: Incident) -> None: ...
 
@@ -109,10 +126,32 @@ class IncidentChannel(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    """Work stored to run at ``due_at`` (a deadline) or at once (an effect: the outbox).
+
+    Rows that share a ``lane`` (say, one incident's channel) run one at a time in the order
+    they were stored; the rest run as soon as they are due. Stored in the same transaction as
+    the decision that wants them, so a crash cannot lose them."""
+
+    key: str
+    kind: str
+    due_at: datetime
+    payload: dict[str, object]
+    lane: str | None = None
+
+
+def channel_lane(incident_id: int) -> str:
+    """The lane of rows that post into one incident's channel: they run one at a time, in order."""
+    return f"incident:{incident_id}"
+
+
 class Timers(Protocol):
     """Durable deadlines: armed once per key, fired at most once, surviving restarts."""
 
-    async def arm(self, key: str, *, kind: str, due_at: datetime, payload: dict[str, object]) -> bool:
+    async def arm(
+        self, key: str, *, kind: str, due_at: datetime, payload: dict[str, object], lane: str | None = None
+    ) -> bool:
         """Arm a deadline; False when the key exists already (armed, fired or cancelled)."""
         ...
 
@@ -120,4 +159,11 @@ class Timers(Protocol):
 
     async def cancel_prefix(self, prefix: str) -> int:
         """Cancel every pending deadline whose key starts with ``prefix``."""
+        ...
+
+    async def run_now(self, keys: Sequence[str]) -> dict[str, str | None]:
+        """Run these stored, due rows here and now (lane rows in order, the rest together);
+        each key maps to None when its work is done, else why not (an error code, or "later"
+        when another replica holds it or an earlier row of its lane is still unsent). What
+        did not run now is retried from the table."""
         ...

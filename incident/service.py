@@ -1,15 +1,18 @@
 """The incident service: decisions about an incident's life, then their side effects.
 
 Every change is stored before Slack hears of it, so a Slack outage loses nothing: the
-record exists and the caller is told what could not be done in Slack.
+record exists and the caller is told what could not be done in Slack. A declared incident's
+channel set-up is stored with it, in the same transaction, as a row of the timers' table
+(the outbox), run at once and retried from the table until Slack answers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from incident import events
 from incident.clock import Clock
@@ -24,16 +27,24 @@ from incident.ports import (
     IncidentStore,
     NewEntry,
     NewIncident,
+    Scheduled,
     StaleIncident,
     Timers,
+    channel_lane,
 )
 from incident.severity import SeverityScale
 
 log = logging.getLogger(__name__)
 
 _SAVE_ATTEMPTS = 5
-CHANNEL_RETRY = "channel_retry"
-CHANNEL_RETRY_AFTER = timedelta(seconds=30)
+# Rows of the timers' table that set up a declared incident's channel:
+CHANNEL_SETUP = "channel_retry"  # create the channel, invite, topic, post the summary, then start the rest
+PIN_SUMMARY = "summary_pin"
+ANNOUNCE = "announce_declared"  # the announcement channel hears of it
+
+
+def _setup_key(incident_id: int) -> str:
+    return f"channel:{incident_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,58 +122,82 @@ class IncidentService:
                 data={"severity": req.severity},
             ),
             idempotency_key=req.idempotency_key,
+            follow_up=lambda incident_id: [
+                Scheduled(_setup_key(incident_id), CHANNEL_SETUP, now, {"incident_id": incident_id})
+            ],
         )
         if incident is None:
             return Outcome("core.duplicate_request", ok=False)
         if req.services:
             incident.impact.services = list(req.services)
             incident = await self.store.save(incident)
-        try:
-            incident = await self._open_channel(incident)
-        except ChannelError as exc:
-            log.warning("channel for %s not created: %s", incident.ref, exc.code)
-            await self.timers.arm(
-                f"channel:{incident.id}",
-                kind=CHANNEL_RETRY,
-                due_at=now + CHANNEL_RETRY_AFTER,
-                payload={"incident_id": incident.id},
-            )
+        failure = await self.finish_channel(incident.id)
+        incident = await self.store.get(incident.id) or incident
+        if failure is not None or incident.channel_id is None:
+            log.warning("channel for %s not set up yet: %s", incident.ref, failure)
             return Outcome(
                 "core.declared_without_channel",
-                {"ref": str(incident.ref), "reason": exc.code},
+                {"ref": str(incident.ref), "reason": failure or "later"},
                 incident,
                 ok=False,
             )
-        await self.bus.publish(IncidentEvent(events.DECLARED, incident, req.declared_by))
         return Outcome(
             "core.declared",
             {"ref": str(incident.ref), "channel": incident.channel_id or ""},
             incident,
         )
 
-    async def retry_channel(self, incident_id: int) -> None:
-        """Finish setting up an incident's channel after Slack refused or was down.
-        Raising makes the timer try again later."""
-        incident = await self.store.get(incident_id)
-        if incident is None or incident.summary_ts:
-            return
-        incident = await self._open_channel(incident)
-        await self.bus.publish(IncidentEvent(events.DECLARED, incident, incident.declared_by))
+    async def finish_channel(self, incident_id: int) -> str | None:
+        """Run the incident's stored channel set-up now, if it has not run; None when it is done,
+        else why not (it is retried from the timers' table)."""
+        key = _setup_key(incident_id)
+        return (await self.timers.run_now([key])).get(key)
 
-    async def _open_channel(self, incident: Incident) -> Incident:
-        # Each step is stored as soon as it succeeds, so a retry continues where it stopped.
+    async def set_up_channel(self, incident_id: int) -> None:
+        """The ``CHANNEL_SETUP`` row: each step is stored as soon as it succeeds, so a retry
+        continues where it stopped. Raising ``ChannelError`` makes the row try again later.
+
+        Round trips before the page: create the channel; then invite, topic and the summary
+        together; then the pin and the announcement run beside the DECLARED event (the page)."""
+        incident = await self.store.get(incident_id)
+        if incident is None:
+            return
         if incident.channel_id is None:
             channel_id, name = await self.channel.open(incident)
             incident.channel_id, incident.channel_name = channel_id, name
             incident = await self.store.save(incident)
-        incident.summary_ts = await self.channel.set_up(incident, [incident.declared_by])
-        incident = await self.store.save(incident)
-        try:
+        if incident.summary_ts is None:
+            prepared, posted = await asyncio.gather(
+                self.channel.prepare(incident, [incident.declared_by]),
+                self.channel.post_summary(incident),
+                return_exceptions=True,
+            )
+            if isinstance(posted, str):
+                incident.summary_ts = posted
+                incident = await self.store.save(incident)
+            for outcome in (posted, prepared):
+                if isinstance(outcome, BaseException):
+                    raise outcome
+        else:
+            await self.channel.prepare(incident, [incident.declared_by])  # a retry: both are idempotent
+        lane, now = channel_lane(incident.id), self.clock.now()
+        pin, announce = f"pin:{incident.id}", f"announce:{incident.id}"
+        await self.timers.arm(pin, kind=PIN_SUMMARY, due_at=now, payload={"incident_id": incident.id}, lane=lane)
+        await self.timers.arm(announce, kind=ANNOUNCE, due_at=now, payload={"incident_id": incident.id})
+        await asyncio.gather(
+            self.timers.run_now([pin, announce]),
+            self.bus.publish(IncidentEvent(events.DECLARED, incident, incident.declared_by)),
+        )
+
+    async def pin_summary(self, incident_id: int) -> None:
+        incident = await self.store.get(incident_id)
+        if incident is not None and incident.summary_ts:
+            await self.channel.pin_summary(incident)
+
+    async def announce(self, incident_id: int) -> None:
+        incident = await self.store.get(incident_id)
+        if incident is not None and incident.channel_id:
             await self.channel.announce_declared(incident)
-        except ChannelError as exc:
-            # The incident channel works; a missing announcement must not fail the declare.
-            log.warning("announcement for %s failed: %s", incident.ref, exc.code)
-        return incident
 
     async def change(
         self, channel_id: str, decide: Decision, *, first: Callable[[Incident], Awaitable[None]] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, BigInteger, Column
 from sqlmodel import Field, SQLModel
 
 from storage.types import UtcDateTime
@@ -24,3 +24,9 @@ class DeadlineRow(SQLModel, table=True):
     # runs out and another replica takes the row.
     claimed_by: str | None = Field(default=None, max_length=100)
     lease_until: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    # Effects (the outbox): rows of one lane run one at a time, in ``seq`` order; a failed
+    # attempt is counted and retried with back-off until Slack answers ok or says never.
+    lane: str | None = Field(default=None, max_length=100, index=True)
+    seq: int = Field(default=0, sa_column=Column(BigInteger(), nullable=False, server_default="0"))
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    last_error: str | None = Field(default=None, max_length=200)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from incident.ports import Scheduled
 from storage.database import rowcount, session_factory
 from storage.deadline_tables import DeadlineRow
 
@@ -23,6 +27,62 @@ class Deadline:
     due_at: datetime
     payload: dict[str, Any]
     previous_owner: str | None = None  # who held it before this claim: another replica means a takeover
+    lane: str | None = None
+    attempts: int = 0  # failed attempts so far (the back-off grows with them)
+
+
+async def store_scheduled(session: AsyncSession, items: Sequence[Scheduled]) -> int:
+    """Insert ``items`` in the caller's transaction (a key stored before is left as it is), in
+    their order: rows of one lane later run in the order they were stored. Returns how many were new."""
+    if not items:
+        return 0
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    first = time.time_ns()  # an ordering token across replicas, not a time anyone reads
+    stmt = (
+        insert(DeadlineRow)
+        .values(
+            [
+                {
+                    "key": item.key,
+                    "kind": item.kind,
+                    "due_at": item.due_at,
+                    "payload": item.payload,
+                    "lane": item.lane,
+                    "seq": first + i,
+                }
+                for i, item in enumerate(items)
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    return int(rowcount(await session.execute(stmt)))
+
+
+async def cancel_prefix_in(session: AsyncSession, prefix: str, now: datetime) -> int:
+    """Cancel pending rows whose key starts with ``prefix``, in the caller's transaction."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    result = await session.execute(
+        update(DeadlineRow)
+        .where(col(DeadlineRow.key).like(escaped + "%", escape="\\"))
+        .where(col(DeadlineRow.fired_at).is_(None))
+        .where(col(DeadlineRow.cancelled_at).is_(None))
+        .values(cancelled_at=now)
+    )
+    return int(rowcount(result))
+
+
+def _first_of_its_lane() -> ColumnElement[bool]:
+    """No earlier row of the same lane is still to run (rows without a lane always qualify)."""
+    earlier = aliased(DeadlineRow)
+    return or_(
+        col(DeadlineRow.lane).is_(None),
+        ~exists().where(
+            col(earlier.lane) == col(DeadlineRow.lane),
+            col(earlier.fired_at).is_(None),
+            col(earlier.cancelled_at).is_(None),
+            col(earlier.seq) < col(DeadlineRow.seq),
+        ),
+    )
 
 
 class SqlDeadlineStore:
@@ -30,23 +90,18 @@ class SqlDeadlineStore:
         self._sessions = session_factory(engine)
         self._dialect = engine.dialect.name
 
-    async def arm(self, key: str, *, kind: str, due_at: datetime, payload: dict[str, Any]) -> bool:
-        insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
-        stmt = (
-            insert(DeadlineRow)
-            .values(key=key, kind=kind, due_at=due_at, payload=payload)
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
+    async def arm(
+        self, key: str, *, kind: str, due_at: datetime, payload: dict[str, Any], lane: str | None = None
+    ) -> bool:
         async with self._sessions() as session, session.begin():
-            result = await session.execute(stmt)
-        return bool(rowcount(result))
+            return await store_scheduled(session, [Scheduled(key, kind, due_at, payload, lane)]) == 1
 
     async def cancel(self, key: str, now: datetime) -> bool:
         return await self._cancel(col(DeadlineRow.key) == key, now) > 0
 
     async def cancel_prefix(self, prefix: str, now: datetime) -> int:
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return await self._cancel(col(DeadlineRow.key).like(escaped + "%", escape="\\"), now)
+        async with self._sessions() as session, session.begin():
+            return await cancel_prefix_in(session, prefix, now)
 
     async def _cancel(self, condition: Any, now: datetime) -> int:
         async with self._sessions() as session, session.begin():
@@ -77,15 +132,30 @@ class SqlDeadlineStore:
 
         On PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED``, so replicas polling at
         the same moment take disjoint sets; a lease that ran out (its replica died) is free again.
+        A row of a lane is taken only once every earlier row of its lane has run.
         """
+        return await self._claim(col(DeadlineRow.due_at) <= now, owner, now, lease, limit)
+
+    async def claim_keys(self, keys: Sequence[str], owner: str, now: datetime, lease: timedelta) -> list[Deadline]:
+        """Take these rows if they are due, free and first of their lane (what ``run_now`` runs)."""
+        if not keys:
+            return []
+        return await self._claim(
+            (col(DeadlineRow.key).in_(list(keys))) & (col(DeadlineRow.due_at) <= now), owner, now, lease, len(keys)
+        )
+
+    async def _claim(
+        self, which: ColumnElement[bool], owner: str, now: datetime, lease: timedelta, limit: int
+    ) -> list[Deadline]:
         free = or_(col(DeadlineRow.lease_until).is_(None), col(DeadlineRow.lease_until) < now)
         due = (
             select(DeadlineRow)
             .where(col(DeadlineRow.fired_at).is_(None))
             .where(col(DeadlineRow.cancelled_at).is_(None))
-            .where(col(DeadlineRow.due_at) <= now)
+            .where(which)
             .where(free)
-            .order_by(col(DeadlineRow.due_at))
+            .where(_first_of_its_lane())
+            .order_by(col(DeadlineRow.due_at), col(DeadlineRow.seq))
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -93,7 +163,9 @@ class SqlDeadlineStore:
             rows = (await session.execute(due)).scalars().all()
             if not rows:
                 return []
-            found = [Deadline(r.key, r.kind, r.due_at, dict(r.payload or {}), r.claimed_by) for r in rows]
+            found = [
+                Deadline(r.key, r.kind, r.due_at, dict(r.payload or {}), r.claimed_by, r.lane, r.attempts) for r in rows
+            ]
             # The conditions again: SQLite has no row locks, so only rows still free are taken.
             taken = await session.execute(
                 update(DeadlineRow)
@@ -118,25 +190,34 @@ class SqlDeadlineStore:
                 .values(lease_until=until)
             )
 
-    async def complete(self, key: str, owner: str, now: datetime) -> bool:
-        """Mark a deadline fired after its work committed; False if the lease was lost meanwhile."""
+    async def complete(self, key: str, owner: str, now: datetime, *, error: str | None = None) -> bool:
+        """Mark a deadline fired after its work committed (or after Slack said it never will:
+        ``error``); False if the lease was lost meanwhile."""
+        values: dict[str, Any] = {"fired_at": now, "lease_until": None}
+        if error is not None:
+            values["last_error"] = error[:200]
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 update(DeadlineRow)
                 .where(col(DeadlineRow.key) == key)
                 .where(col(DeadlineRow.claimed_by) == owner)
                 .where(col(DeadlineRow.fired_at).is_(None))
-                .values(fired_at=now, lease_until=None)
+                .values(**values)
             )
         return rowcount(result) == 1
 
-    async def release(self, key: str, owner: str, retry_at: datetime) -> None:
-        """Hand a deadline back (its work failed, or the replica is stopping) to run at ``retry_at``."""
+    async def release(self, key: str, owner: str, retry_at: datetime, *, error: str | None = None) -> None:
+        """Hand a deadline back to run at ``retry_at``: its work failed (``error``, counted as an
+        attempt) or the replica is stopping (no error, not counted)."""
+        values: dict[str, Any] = {"claimed_by": None, "lease_until": None, "due_at": retry_at}
+        if error is not None:
+            values["last_error"] = error[:200]
+            values["attempts"] = col(DeadlineRow.attempts) + 1
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(DeadlineRow)
                 .where(col(DeadlineRow.key) == key)
                 .where(col(DeadlineRow.claimed_by) == owner)
                 .where(col(DeadlineRow.fired_at).is_(None))
-                .values(claimed_by=None, lease_until=None, due_at=retry_at)
+                .values(**values)
             )

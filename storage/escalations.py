@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -13,7 +14,9 @@ from sqlmodel import col
 from escalation.planner import EscalationState
 from escalation.ports import PageRecord, StaleEscalation
 from escalation.roster import Override
+from incident.ports import Scheduled
 from storage.database import rowcount, session_factory
+from storage.deadlines import cancel_prefix_in, store_scheduled
 from storage.escalation_tables import EscalationRow, OverrideRow, PageRow
 
 
@@ -27,45 +30,62 @@ class SqlEscalationStore:
             row = await session.get(EscalationRow, incident_id)
         return (EscalationState.from_dict(row.state), row.version) if row else None
 
-    async def save(self, state: EscalationState, version: int | None) -> int:
+    async def save(
+        self,
+        state: EscalationState,
+        version: int | None,
+        *,
+        now: datetime,
+        cancel_prefix: str | None = None,
+        schedule: Sequence[Scheduled] = (),
+        pages: Sequence[PageRecord] = (),
+    ) -> int:
         async with self._sessions() as session, session.begin():
             if version is None:
                 stmt = self._insert(EscalationRow).values(
                     incident_id=state.incident_id, state=state.to_dict(), version=1
                 )
                 result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["incident_id"]))
-                if not rowcount(result):
-                    raise StaleEscalation(str(state.incident_id))
-                return 1
-            result = await session.execute(
-                update(EscalationRow)
-                .where(col(EscalationRow.incident_id) == state.incident_id)
-                .where(col(EscalationRow.version) == version)
-                .values(state=state.to_dict(), version=version + 1)
-            )
+            else:
+                result = await session.execute(
+                    update(EscalationRow)
+                    .where(col(EscalationRow.incident_id) == state.incident_id)
+                    .where(col(EscalationRow.version) == version)
+                    .values(state=state.to_dict(), version=version + 1)
+                )
             if rowcount(result) != 1:
-                raise StaleEscalation(str(state.incident_id))
-            return version + 1
+                raise StaleEscalation(str(state.incident_id))  # rolls the whole transaction back
+            if cancel_prefix is not None:
+                await cancel_prefix_in(session, cancel_prefix, now)
+            if pages:
+                await session.execute(
+                    self._insert(PageRow)
+                    .values([_page_values(page) for page in pages])
+                    .on_conflict_do_nothing(index_elements=["key"])
+                )
+            await store_scheduled(session, schedule)
+        return (version or 0) + 1
 
-    async def record_page(self, page: PageRecord) -> bool:
-        stmt = self._insert(PageRow).values(
-            key=page.key,
-            incident_id=page.incident_id,
-            step=page.step,
-            target=page.target,
-            kind=page.kind,
-            reason=page.reason,
-            user_ids=page.user_ids,
-            paged_at=page.paged_at,
-            messages=[],
-        )
-        async with self._sessions() as session, session.begin():
-            result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
-        return bool(rowcount(result))
+    async def page(self, key: str) -> PageRecord | None:
+        async with self._sessions() as session:
+            row = await session.get(PageRow, key)
+        return _page(row) if row else None
 
-    async def set_messages(self, key: str, messages: list[dict[str, str]]) -> None:
+    async def add_message(self, key: str, message: dict[str, str]) -> None:
         async with self._sessions() as session, session.begin():
-            await session.execute(update(PageRow).where(col(PageRow.key) == key).values(messages=messages))
+            row = (
+                await session.execute(select(PageRow).where(col(PageRow.key) == key).with_for_update())
+            ).scalar_one_or_none()
+            if row is not None:
+                await session.execute(
+                    update(PageRow).where(col(PageRow.key) == key).values(messages=[*row.messages, message])
+                )
+
+    async def active(self) -> list[EscalationState]:
+        async with self._sessions() as session:
+            rows = (await session.execute(select(EscalationRow))).scalars().all()
+        states = [EscalationState.from_dict(r.state) for r in rows]
+        return [s for s in states if not (s.done or s.stopped)]
 
     async def mark_acked(self, incident_id: int, user_id: str, at: datetime) -> None:
         async with self._sessions() as session, session.begin():
@@ -83,22 +103,7 @@ class SqlEscalationStore:
                     select(PageRow).where(col(PageRow.incident_id) == incident_id).order_by(col(PageRow.paged_at))
                 )
             ).scalars()
-            return [
-                PageRecord(
-                    r.key,
-                    r.incident_id,
-                    r.step,
-                    r.target,
-                    r.kind,
-                    r.reason,
-                    list(r.user_ids),
-                    r.paged_at,
-                    list(r.messages),
-                    r.acked_by,
-                    r.acked_at,
-                )
-                for r in rows
-            ]
+            return [_page(r) for r in rows]
 
     async def overrides(self, at: datetime) -> list[Override]:
         async with self._sessions() as session:
@@ -120,3 +125,33 @@ class SqlEscalationStore:
                     created_by=override.created_by,
                 )
             )
+
+
+def _page_values(page: PageRecord) -> dict[str, object]:
+    return {
+        "key": page.key,
+        "incident_id": page.incident_id,
+        "step": page.step,
+        "target": page.target,
+        "kind": page.kind,
+        "reason": page.reason,
+        "user_ids": page.user_ids,
+        "paged_at": page.paged_at,
+        "messages": [],
+    }
+
+
+def _page(r: PageRow) -> PageRecord:
+    return PageRecord(
+        r.key,
+        r.incident_id,
+        r.step,
+        r.target,
+        r.kind,
+        r.reason,
+        list(r.user_ids),
+        r.paged_at,
+        list(r.messages),
+        r.acked_by,
+        r.acked_at,
+    )

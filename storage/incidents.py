@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 
@@ -17,8 +17,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
 from incident.model import EntrySource, Impact, Incident, IncidentRef, Status, TimelineEntry
-from incident.ports import NewEntry, NewIncident, StaleIncident
+from incident.ports import NewEntry, NewIncident, Scheduled, StaleIncident
 from storage.database import rowcount, session_factory
+from storage.deadlines import store_scheduled
 from storage.tables import IncidentCounter, IncidentRow, ProcessedRequest, TimelineEntryRow
 
 
@@ -53,7 +54,14 @@ class SqlIncidentStore:
         result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
         return bool(rowcount(result))
 
-    async def declare(self, new: NewIncident, first_entry: NewEntry, *, idempotency_key: str | None) -> Incident | None:
+    async def declare(
+        self,
+        new: NewIncident,
+        first_entry: NewEntry,
+        *,
+        idempotency_key: str | None,
+        follow_up: Callable[[int], Sequence[Scheduled]] | None = None,
+    ) -> Incident | None:
         async with self._write() as session:
             # Writes come first in this transaction: on SQLite a read-then-write transaction
             # could fail to upgrade its lock under concurrent declares.
@@ -77,6 +85,8 @@ class SqlIncidentStore:
             await session.flush()
             assert row.id is not None
             session.add(_entry_row(row.id, 1, first_entry, new.declared_at))
+            if follow_up is not None:
+                await store_scheduled(session, follow_up(row.id))
         return _incident(row)
 
     async def _next_number(self, session: AsyncSession, year: int) -> int:

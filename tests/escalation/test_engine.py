@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from escalation.engine import EscalationEngine
+from escalation.engine import DEADLINE, EscalationEngine
 from escalation.planner import EscalationState
 from escalation.policy import DEFAULT_POLICY_CONFIG, EscalationPolicy
 from escalation.ports import PageRecord, StaleEscalation
@@ -17,7 +17,7 @@ from incident import events
 from incident.clock import FakeClock
 from incident.events import EventBus, IncidentEvent
 from incident.model import Incident, IncidentRef, Status
-from incident.ports import NewEntry
+from incident.ports import NewEntry, Scheduled
 
 T0 = datetime(2026, 11, 24, 5, 30, tzinfo=UTC)
 ROSTER = Roster.from_config(
@@ -42,21 +42,39 @@ class Store:
         found = self.states.get(incident_id)
         return (EscalationState.from_dict(found[0]), found[1]) if found else None
 
-    async def save(self, state: EscalationState, version: int | None) -> int:
+    timers: Timers
+
+    async def save(
+        self,
+        state: EscalationState,
+        version: int | None,
+        *,
+        now: datetime,
+        cancel_prefix: str | None = None,
+        schedule: Sequence[Scheduled] = (),
+        pages: Sequence[PageRecord] = (),
+    ) -> int:
         current = self.states.get(state.incident_id)
         if (current[1] if current else None) != version:
             raise StaleEscalation(str(state.incident_id))
         self.states[state.incident_id] = (state.to_dict(), (version or 0) + 1)
+        if cancel_prefix is not None:
+            await self.timers.cancel_prefix(cancel_prefix)
+        for page in pages:
+            self.records.setdefault(page.key, page)
+        for row in schedule:
+            await self.timers.arm(row.key, kind=row.kind, due_at=row.due_at, payload=row.payload, lane=row.lane)
         return (version or 0) + 1
 
-    async def record_page(self, page: PageRecord) -> bool:
-        if page.key in self.records:
-            return False
-        self.records[page.key] = page
-        return True
+    async def page(self, key: str) -> PageRecord | None:
+        return self.records.get(key)
 
-    async def set_messages(self, key: str, messages: list[dict[str, str]]) -> None:
-        self.records[key].messages = messages
+    async def add_message(self, key: str, message: dict[str, str]) -> None:
+        self.records[key].messages.append(message)
+
+    async def active(self) -> list[EscalationState]:
+        states = [EscalationState.from_dict(raw) for raw, _ in self.states.values()]
+        return [s for s in states if not (s.done or s.stopped)]
 
     async def mark_acked(self, incident_id: int, user_id: str, at: datetime) -> None:
         return None
@@ -72,16 +90,32 @@ class Store:
 
 
 class Timers:
+    """Deadlines wait in ``pending``; effects run when ``run_now`` asks, through the engine."""
+
     def __init__(self) -> None:
         self.pending: dict[str, tuple[datetime, dict[str, object]]] = {}
+        self.effects: dict[str, tuple[str, dict[str, object]]] = {}
         self.used: set[str] = set()
+        self.deliver: Any = None
 
-    async def arm(self, key: str, *, kind: str, due_at: datetime, payload: dict[str, object]) -> bool:
+    async def arm(
+        self, key: str, *, kind: str, due_at: datetime, payload: dict[str, object], lane: str | None = None
+    ) -> bool:
         if key in self.used:
             return False
         self.used.add(key)
-        self.pending[key] = (due_at, payload)
+        if kind == DEADLINE:
+            self.pending[key] = (due_at, payload)
+        else:
+            self.effects[key] = (kind, payload)
         return True
+
+    async def run_now(self, keys: Sequence[str]) -> dict[str, str | None]:
+        for key in keys:
+            if key in self.effects:
+                kind, payload = self.effects.pop(key)
+                await self.deliver(kind, payload)
+        return dict.fromkeys(keys)
 
     async def cancel(self, key: str) -> bool:
         return self.pending.pop(key, None) is not None
@@ -111,14 +145,23 @@ class Incidents:
 
 class Pager:
     def __init__(self) -> None:
-        self.paged: list[tuple[str, tuple[str, ...]]] = []
+        self.paged: list[tuple[str, tuple[str, ...], str]] = []
 
-    async def page(self, incident: Incident, page: PageRecord, since_declared_minutes: int) -> list[dict[str, str]]:
-        self.paged.append((page.kind, tuple(page.user_ids)))
-        return []
+    async def dm(self, incident: Incident, page: PageRecord, user_id: str, minutes: int) -> dict[str, str]:
+        if not self.paged or self.paged[-1][2] != page.key:
+            self.paged.append((page.kind, (), page.key))
+        kind, users, key = self.paged[-1]
+        self.paged[-1] = (kind, (*users, user_id), key)
+        return {"channel": "D" + user_id, "ts": "1.0", "user": user_id}
+
+    async def notice(self, incident: Incident, page: PageRecord) -> None:
+        return None
+
+    async def outgoing(self, incident: Incident, page: PageRecord) -> None:
+        return None
 
     async def mention_here(self, incident: Incident) -> None:
-        self.paged.append(("here", ()))
+        self.paged.append(("here", (), ""))
 
     async def acknowledged(self, incident: Incident, user_id: str, at: datetime, pages: Sequence[PageRecord]) -> None:
         return None
@@ -147,6 +190,8 @@ class Harness:
             usergroup_members=groups,
         )
         self.engine.subscribe(self.bus)
+        self.store.timers = self.timers
+        self.timers.deliver = self.engine.deliver
 
     async def publish(self, kind: str, **changes: Any) -> None:
         self.incidents.incident = replace(self.incidents.incident, **changes)
@@ -162,7 +207,7 @@ class Harness:
         self.clock.set(end)
 
     def pages(self) -> list[tuple[str, ...]]:
-        return [users for kind, users in self.pager.paged if kind == "page"]
+        return [users for kind, users, _ in self.pager.paged if kind == "page"]
 
 
 async def test_a_re_delivered_declaration_pages_once() -> None:
@@ -170,7 +215,7 @@ async def test_a_re_delivered_declaration_pages_once() -> None:
     await h.publish(events.DECLARED)
     await h.publish(events.DECLARED)
     assert h.pages() == [("U0BOB",)]
-    assert [k for k, _ in h.pager.paged].count("fyi") == 2 and [k for k, _ in h.pager.paged].count("here") == 1
+    assert [k for k, *_ in h.pager.paged].count("fyi") == 2 and [k for k, *_ in h.pager.paged].count("here") == 1
 
 
 async def test_nobody_acks_level1_level2_level3_at_0_15_45() -> None:
