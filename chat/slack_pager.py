@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from chat.errors import ChatError
+from chat.errors import ChannelNotFound, ChatError
 from chat.gateway import SlackGateway
 from chat.page_blocks import acknowledged_blocks, page_blocks, when
 from escalation.ports import PageRecord
@@ -55,6 +55,9 @@ class SlackPager:
         self.locale = locale
         self.severity_label = severity_label
         self.outgoing_pagers = outgoing
+        # A person's DM channel with the bot does not change: opened once per process, it saves
+        # a round trip before every later page.
+        self._dm_channels: dict[str, str] = {}
         self.spawn = spawn
         self.http = http
 
@@ -74,7 +77,15 @@ class SlackPager:
             locale=reader,
             fyi=page.kind == "fyi",
         )
+        dm = self._dm_channels.get(user_id)
+        if dm is not None:
+            try:
+                ts = await self.gateway.post(dm, text, blocks)
+                return {"channel": dm, "ts": ts, "user": user_id, "text": text}
+            except ChannelNotFound:
+                del self._dm_channels[user_id]  # Slack closed it: open it again
         dm = await self.gateway.open_dm(user_id)
+        self._dm_channels[user_id] = dm
         ts = await self.gateway.post(dm, text, blocks)
         return {"channel": dm, "ts": ts, "user": user_id, "text": text}
 
