@@ -30,7 +30,7 @@ from incident.clock import Clock
 from incident.events import EventBus
 from incident.permissions import PermissionConfigError, Permissions
 from incident.reminders_service import NUDGE, ReminderService
-from incident.service import ANNOUNCE, CHANNEL_SETUP, PIN_SUMMARY, IncidentService
+from incident.service import ANNOUNCE, CHANNEL_SETUP, NOTICE, PIN_SUMMARY, IncidentService
 from incident.severity import DEFAULT_SCALE, SeverityScale
 from knowledge.rank import DEFAULT_THRESHOLD as KB_THRESHOLD
 from knowledge.service import KnowledgeService
@@ -216,7 +216,11 @@ def build_services(
     async def announce(deadline: Deadline, now: datetime) -> None:
         await incidents.announce(int(deadline.payload["incident_id"]))
 
+    async def post_notice(deadline: Deadline, now: datetime) -> None:
+        await incidents.post_notice(deadline.payload)
+
     timers.on(CHANNEL_SETUP, set_up_channel)
+    timers.on(NOTICE, post_notice)
     timers.on(PIN_SUMMARY, pin_summary)
     timers.on(ANNOUNCE, announce)
     reminders = ReminderService(store, timers, channel, scale, clock)

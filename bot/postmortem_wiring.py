@@ -21,7 +21,7 @@ from incident.impact import DEFAULT_SLA_TARGET
 from incident.model import Incident, Status
 from postmortem.model import PageSummary
 from postmortem.money import CURRENCIES, known_currency
-from postmortem.service import REVIEW, PostmortemService, PostmortemSettings
+from postmortem.service import POST_DRAFT, REVIEW, PostmortemService, PostmortemSettings
 from storage.deadlines import Deadline
 from storage.escalations import SqlEscalationStore
 from storage.incidents import SqlIncidentStore
@@ -107,5 +107,9 @@ def build_postmortems(
     async def on_review(deadline: Deadline, now: datetime) -> None:
         await service.remind(deadline.payload)
 
+    async def on_post(deadline: Deadline, now: datetime) -> None:
+        await service.post_draft(int(deadline.payload["incident_id"]))
+
     timers.on(REVIEW, on_review)
+    timers.on(POST_DRAFT, on_post)
     return service, postmortems, later

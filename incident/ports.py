@@ -69,7 +69,9 @@ class IncidentStore(Protocol):
 
     async def list_open(self) -> list[Incident]: ...
 
-    async def save(self, incident: Incident, entries: Sequence[NewEntry] = ()) -> Incident:
+    async def save(
+        self, incident: Incident, entries: Sequence[NewEntry] = (), *, schedule: Sequence[Scheduled] = ()
+    ) -> Incident:
         """Write the incident (optimistic: raises StaleIncident when its version moved)
         and append entries, in one transaction."""
         ...

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,7 +23,6 @@ from incident.lifecycle import Refusal, Target
 from incident.model import Incident, Status
 from incident.permissions import Permissions
 from incident.ports import (
-    ChannelError,
     IncidentChannel,
     IncidentStore,
     NewEntry,
@@ -41,6 +41,9 @@ _SAVE_ATTEMPTS = 5
 CHANNEL_SETUP = "channel_retry"  # create the channel, invite, topic, post the summary, then start the rest
 PIN_SUMMARY = "summary_pin"
 ANNOUNCE = "announce_declared"  # the announcement channel hears of it
+NOTICE = "channel_notice"  # a message (or invitation, or summary refresh) for an incident's channel
+
+Say = Callable[[Incident], list[dict[str, object]]]
 
 
 def _setup_key(incident_id: int) -> str:
@@ -199,16 +202,15 @@ class IncidentService:
         if incident is not None and incident.channel_id:
             await self.channel.announce_declared(incident)
 
-    async def change(
-        self, channel_id: str, decide: Decision, *, first: Callable[[Incident], Awaitable[None]] | None = None
-    ) -> Outcome:
+    async def change(self, channel_id: str, decide: Decision, *, say: Say | None = None) -> Outcome:
         """Load the channel's incident, decide, store; on a concurrent change, decide again.
-        ``first`` runs once the change is stored, before anyone hears of it."""
+        ``say``: what to tell the channel, stored with the change and posted before anyone
+        hears of it (before its event)."""
         for _ in range(_SAVE_ATTEMPTS):
             incident = await self.store.by_channel(channel_id)
             if incident is None:
                 return Outcome("core.not_an_incident_channel", ok=False)
-            return_value = await self._change(incident, decide, first)
+            return_value = await self._change(incident, decide, say)
             if return_value is not None:
                 return return_value
         return Outcome("core.busy_retry", ok=False)
@@ -223,21 +225,19 @@ class IncidentService:
                 return return_value
         return Outcome("core.busy_retry", ok=False)
 
-    async def _change(
-        self, incident: Incident, decide: Decision, first: Callable[[Incident], Awaitable[None]] | None = None
-    ) -> Outcome | None:
+    async def _change(self, incident: Incident, decide: Decision, say: Say | None = None) -> Outcome | None:
         now = self.clock.now()
         decision = decide(incident, now)
         if isinstance(decision, Refusal):
             return Outcome(decision.key, decision.params, incident, ok=False)
+        notices: list[dict[str, object]] = [{"what": "summary"}] if decision.refresh_summary else []
+        notices += say(incident) if say else []
+        rows = self._notice_rows(incident, notices, now)
         try:
-            incident = await self.store.save(incident, decision.entries)
+            incident = await self.store.save(incident, decision.entries, schedule=rows)
         except StaleIncident:
             return None
-        if decision.refresh_summary:
-            await self._tell(self.channel.refresh_summary(incident))
-        if first is not None:
-            await first(incident)
+        await self.timers.run_now([row.key for row in rows])
         actor = decision.entries[0].actor if decision.entries else None
         await self.bus.publish(IncidentEvent(decision.event, incident, actor, decision.event_data))
         return Outcome(decision.reply_key, decision.reply_params, incident, facts=decision.event_data)
@@ -256,32 +256,67 @@ class IncidentService:
         outcome = await self.change(channel_id, change_severity(severity, actor, self.permissions, self.scale))
         if outcome.ok and outcome.incident is not None:
             announce = bool(outcome.facts.get("announce"))
-            await self._tell(
-                self.channel.severity_changed(
-                    outcome.incident, by=actor.user_id, before=outcome.params["from"], announce=announce
-                )
-            )
+            notice = {"what": "severity", "by": actor.user_id, "before": outcome.params["from"], "announce": announce}
+            await self._say(outcome.incident, notice)
         return outcome
 
     async def resolve(self, channel_id: str, actor: Actor, summary: str) -> Outcome:
-        async def say_who_resolved(incident: Incident) -> None:
+        def say_who_resolved(incident: Incident) -> list[dict[str, object]]:
             # Before the postmortem and the save prompt, which the RESOLVED event brings.
             key = "core.resolved_in_channel_with_summary" if summary else "core.resolved_in_channel"
             params = {"ref": str(incident.ref), "user": f"<@{actor.user_id}>", "summary": summary}
-            await self._tell(self.channel.notify(incident, key, params))
+            return [{"what": "notify", "key": key, "params": params}]
 
         return await self.change(
-            channel_id, move_status(Status.RESOLVED, actor, self.permissions, summary), first=say_who_resolved
+            channel_id, move_status(Status.RESOLVED, actor, self.permissions, summary), say=say_who_resolved
         )
 
     async def notify(self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False) -> None:
-        await self._tell(self.channel.notify(incident, key, params, announce=announce))
+        await self._say(incident, {"what": "notify", "key": key, "params": params, "announce": announce})
 
     async def invite(self, incident: Incident, users: list[str]) -> None:
-        await self._tell(self.channel.invite(incident, users))
+        await self._say(incident, {"what": "invite", "users": list(users)})
 
-    async def _tell(self, effect: Awaitable[None]) -> None:
-        try:
-            await effect
-        except ChannelError as exc:
-            log.warning("chat side effect failed: %s", exc.code)
+    async def _say(self, incident: Incident, *notices: dict[str, object]) -> None:
+        """Store what to tell the incident's channel, then post it (retried from the table while
+        Slack is away; in order with everything else posted there)."""
+        rows = self._notice_rows(incident, list(notices), self.clock.now())
+        for row in rows:
+            await self.timers.arm(row.key, kind=row.kind, due_at=row.due_at, payload=row.payload, lane=row.lane)
+        await self.timers.run_now([row.key for row in rows])
+
+    @staticmethod
+    def _notice_rows(incident: Incident, notices: list[dict[str, object]], now: datetime) -> list[Scheduled]:
+        lane = channel_lane(incident.id)
+        return [
+            Scheduled(f"say:{incident.id}:{uuid.uuid4().hex}", NOTICE, now, {"incident_id": incident.id, **n}, lane)
+            for n in notices
+        ]
+
+    async def post_notice(self, payload: dict[str, object]) -> None:
+        """The ``NOTICE`` row: one message (or invitation, or summary refresh) for the channel."""
+        incident = await self.store.get(int(str(payload["incident_id"])))
+        if incident is None or incident.channel_id is None:
+            return
+        what = payload["what"]
+        if what == "summary":
+            await self.channel.refresh_summary(incident)
+        elif what == "invite":
+            await self.channel.invite(incident, [str(u) for u in _listed(payload["users"])])
+        elif what == "severity":
+            await self.channel.severity_changed(
+                incident, by=str(payload["by"]), before=str(payload["before"]), announce=bool(payload["announce"])
+            )
+        elif what == "notify":
+            params = payload["params"]
+            assert isinstance(params, dict)
+            await self.channel.notify(
+                incident,
+                str(payload["key"]),
+                {str(k): str(v) for k, v in params.items()},
+                announce=bool(payload.get("announce")),
+            )
+
+
+def _listed(value: object) -> list[object]:
+    return list(value) if isinstance(value, list | tuple) else []

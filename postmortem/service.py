@@ -17,13 +17,14 @@ from incident.clock import Clock
 from incident.events import EventBus, IncidentEvent
 from incident.impact import DEFAULT_SLA_TARGET
 from incident.model import Incident, Status
-from incident.ports import IncidentStore, Timers
+from incident.ports import IncidentStore, Timers, channel_lane
 from postmortem.markdown import render_markdown
 from postmortem.model import ActionItem, KbSuggestion, PageSummary, PostmortemInput, StoredDraft
 from postmortem.workbook import build_workbook
 from timeline.mentions import readable_all
 
 REVIEW = "review_reminder"
+POST_DRAFT = "postmortem_post"  # the draft posted on resolution, then the invitation to save what was learnt
 
 
 class PostmortemStore(Protocol):
@@ -94,10 +95,18 @@ class PostmortemService:
 
     async def _on_resolved(self, event: IncidentEvent) -> None:
         incident = event.incident
-        await self.draft(incident.id)
-        if self._after_draft is not None:
-            await self._after_draft(incident)
         resolved = incident.resolved_at or self.clock.now()
+        # Stored first and posted after, in the channel's order (after "resolved by"); while
+        # Slack is away it is retried from the timers' table.
+        post = f"postmortem:{incident.id}:{int(resolved.timestamp())}"
+        await self.timers.arm(
+            post,
+            kind=POST_DRAFT,
+            due_at=self.clock.now(),
+            payload={"incident_id": incident.id},
+            lane=channel_lane(incident.id),
+        )
+        await self.timers.run_now([post])
         review_due = self.review_due(resolved)
         await self.timers.arm(
             f"review:{incident.id}:{int(resolved.timestamp())}",
@@ -113,6 +122,13 @@ class PostmortemService:
                 due_at=due - timedelta(hours=2),
                 payload={"incident_id": incident.id, "kind": "customer", "due": due.isoformat()},
             )
+
+    async def post_draft(self, incident_id: int) -> None:
+        """The ``POST_DRAFT`` row: the draft, then ``after_draft``."""
+        drafted = await self.draft(incident_id)
+        incident = await self.store.get(incident_id)
+        if drafted is not None and incident is not None and self._after_draft is not None:
+            await self._after_draft(incident)
 
     def review_due(self, resolved: datetime) -> datetime:
         """The review window's end, moved into business hours on a weekday."""

@@ -135,7 +135,9 @@ class SqlIncidentStore:
             ).scalars()
             return [_incident(r) for r in rows]
 
-    async def save(self, incident: Incident, entries: Sequence[NewEntry] = ()) -> Incident:
+    async def save(
+        self, incident: Incident, entries: Sequence[NewEntry] = (), *, schedule: Sequence[Scheduled] = ()
+    ) -> Incident:
         values = _row_values(incident)
         async with self._write() as session:
             result = await session.execute(
@@ -148,6 +150,7 @@ class SqlIncidentStore:
                 raise StaleIncident(str(incident.ref))
             if entries:
                 await self._append(session, incident.id, entries)
+            await store_scheduled(session, schedule)
         incident.version += 1
         return incident
 

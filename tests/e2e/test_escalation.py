@@ -35,11 +35,11 @@ def is_page(text: object) -> bool:
 
 
 def paged(stack: LocalStack) -> list[str]:
-    """Who received a page DM, in order (FYIs excluded)."""
+    """Who received a page DM, in order (FYIs and calls Slack refused excluded)."""
     return [
         call.args["channel"]
         for call in stack.fake.calls_to("chat.postMessage")
-        if call.args["channel"].startswith("D") and is_page(call.args.get("text"))
+        if call.ok and call.args["channel"].startswith("D") and is_page(call.args.get("text"))
     ]
 
 
