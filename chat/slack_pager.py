@@ -46,8 +46,12 @@ class SlackPager:
         spawn: Spawn,
         http: Callable[[], aiohttp.ClientSession],
         reader_locale: Callable[[str], Awaitable[str | None]] | None = None,
+        on_page: Callable[[str, str], None] | None = None,
+        on_ack: Callable[[], None] | None = None,
     ) -> None:
         self.gateway = gateway
+        self.on_page = on_page  # (level, reason) of each page that went out: the bot counts them
+        self.on_ack = on_ack
         self.reader_locale = reader_locale  # a paged person's Slack language, when the team follows it
         self.tz = tz
         self.locale = locale
@@ -91,6 +95,8 @@ class SlackPager:
                 log.warning("channel notice for %s failed: %s", incident.ref, exc.code)
         if not fyi:
             self._outgoing(incident, page.target, "trigger", page.paged_at, page.user_ids)
+            if self.on_page is not None and (messages or self.outgoing.by_level.get(page.target)):
+                self.on_page(page.target, page.reason)
         return messages
 
     async def mention_here(self, incident: Incident) -> None:
@@ -100,6 +106,8 @@ class SlackPager:
             )
 
     async def acknowledged(self, incident: Incident, user_id: str, at: datetime, pages: Sequence[PageRecord]) -> None:
+        if self.on_ack is not None:
+            self.on_ack()
         locale = self._locale(incident)
         for page in pages:
             for message in page.messages:

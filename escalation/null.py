@@ -29,3 +29,6 @@ class NoEscalation:
 
     async def set_override(self, cmd: OverrideLevel | SwapLevel, at: datetime, by: str) -> Override | None:
         return None
+
+    async def audit(self) -> int:
+        return 0

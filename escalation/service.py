@@ -37,3 +37,8 @@ class Escalation(Protocol):
     async def set_override(self, cmd: OverrideLevel | SwapLevel, at: datetime, by: str) -> Override | None:
         """The override stored, or None when the level cannot be swapped."""
         ...
+
+    async def audit(self) -> int:
+        """Re-arm what each incident still being paged is missing (by its policy snapshot and the
+        clock); returns how many deadlines it re-armed."""
+        ...
