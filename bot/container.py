@@ -107,6 +107,7 @@ class Services:
     alert_intake: AlertIntake
     metrics: Metrics
     auditor: Auditor
+    refs: IncidentRefs
 
     def locale(self, requested: str | None = None) -> str:
         return requested or self.team.locale
@@ -328,4 +329,5 @@ def build_services(
         alert_intake=alert_intake,
         metrics=metrics,
         auditor=auditor,
+        refs=refs,
     )

@@ -52,14 +52,23 @@ def concerning(ref: str | None) -> Iterator[None]:
 
 
 class IncidentRefs:
-    """Incident id → ref, for work that knows only the id (a deadline's payload)."""
+    """Incident id (or channel) → ref, for work that knows only the id (a deadline's payload) or
+    the channel (a request from Slack)."""
 
     def __init__(self, lookup: Callable[[int], Awaitable[Incident | None]]) -> None:
         self._lookup = lookup
         self._refs: dict[int, str] = {}
+        self._by_channel: dict[str, str] = {}
 
     def seen(self, incident: Incident) -> None:
         self._refs[incident.id] = str(incident.ref)
+        if incident.channel_id:
+            self._by_channel[incident.channel_id] = str(incident.ref)
+
+    def in_channel(self, channel_id: str | None) -> str | None:
+        """The ref of the incident whose channel this is, if this process has seen it (no query:
+        this runs before every ack)."""
+        return self._by_channel.get(channel_id) if channel_id else None
 
     async def ref(self, incident_id: int) -> str | None:
         if incident_id not in self._refs:
@@ -150,13 +159,14 @@ class TextFormatter(logging.Formatter):
         super().__init__(TEXT_FORMAT)
         self._redact = redact
 
-    def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        line = super().formatMessage(record)
         incident = getattr(record, "incident", None)
-        if incident and incident not in line:
-            line = f"{line} [{incident}]"
+        return f"{line} [{incident}]" if incident and incident not in line else line
+
+    def format(self, record: logging.LogRecord) -> str:
         # One line per event: a traceback's lines stay in the same record, indented.
-        return self._redact(line).replace("\n", "\n    ")
+        return self._redact(super().format(record)).replace("\n", "\n    ")
 
 
 class JsonFormatter(logging.Formatter):
@@ -179,16 +189,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class _Handler(logging.StreamHandler[TextIO]):
+    """The handler ``configure`` installs, told apart from anyone else's."""
+
+
 def configure(
     *, level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = (), stream: TextIO | None = None
 ) -> logging.Handler:
-    """Route every log line through one handler on the root logger (replacing any earlier one)."""
+    """Route every log line through one handler on the root logger (replacing the one an earlier call installed)."""
     redact = Redactor(secrets)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = _Handler(stream or sys.stderr)
     handler.addFilter(_Lines())
     handler.setFormatter(JsonFormatter(redact) if fmt == "json" else TextFormatter(redact))
     root = logging.getLogger()
-    for old in list(root.handlers):
+    for old in [h for h in root.handlers if isinstance(h, _Handler)]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
