@@ -83,7 +83,10 @@ class IncidentRefs:
 
         async def run(deadline: Deadline, now: datetime) -> None:
             raw = deadline.payload.get("incident_id")
-            ref = await self.ref(int(raw)) if isinstance(raw, int | str) and str(raw).isdigit() else None
+            try:
+                ref = await self.ref(int(raw)) if isinstance(raw, int | str) and str(raw).isdigit() else None
+            except Exception:  # naming the incident must never stop its deadline
+                ref = None
             with concerning(ref):
                 await handler(deadline, now)
 

@@ -15,6 +15,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.logs import concerning
 from bot.metrics import CONTENT_TYPE, Metrics
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def build_web_app(
     metrics: Metrics,
     refresh: Callable[[], Awaitable[None]],
     *,
+    incident_in_channel: Callable[[str | None], str | None],
     more_routes: Callable[[web.Application], None] | None = None,
 ) -> web.Application:
     @web.middleware
@@ -64,7 +66,9 @@ def build_web_app(
         body: object = bolt_request.body  # typed as a dict, but a JSON list or string gets here too
         if not isinstance(body, dict):
             return _bad_request(TypeError(f"body is a {type(body).__name__}"))
-        bolt_response = await bolt.async_dispatch(bolt_request)
+        # Log lines of a request from an incident channel, and of the work it starts, name the incident.
+        with concerning(incident_in_channel(bolt_request.context.channel_id)):
+            bolt_response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_: web.Request) -> web.Response:

@@ -6,6 +6,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot import logs
 from chat.errors import ChannelNotFound, SlackUnavailable
+from incident.model import Incident, IncidentRef, Status
+from storage.deadlines import Deadline
 
 SIGNING_SECRET = "8f14e45fceea167a5a36dedd4bea2543"
 ROUTING_KEY = "R0UTINGKEY0123456789abcdef"
@@ -119,3 +122,35 @@ def test_the_level_setting_filters_and_text_lines_stay_one_per_event() -> None:
     first, *rest = text.splitlines()
     assert first.endswith("boom [INC-2026-0001]") and "ERROR hikeshi.test" in first
     assert rest and all(line.startswith("    ") for line in rest)  # the traceback, indented under its line
+
+
+async def test_deadline_work_names_the_incident_of_its_payload(out: io.StringIO) -> None:
+    at = datetime(2026, 11, 22, 5, 30, tzinfo=UTC)
+    incident = Incident(
+        id=7,
+        ref=IncidentRef(2026, 12),
+        title="t",
+        severity="critical",
+        status=Status.INVESTIGATING,
+        declared_by="U0ALICE",
+        declared_at=at,
+        started_at=at,
+        channel_id="C0INC",
+    )
+    looked_up: list[int] = []
+
+    async def lookup(incident_id: int) -> Incident | None:
+        looked_up.append(incident_id)
+        return incident if incident_id == 7 else None
+
+    refs = logs.IncidentRefs(lookup)
+
+    async def handler(deadline: Deadline, now: datetime) -> None:
+        log.warning("escalation step level2 resolved to nobody")
+
+    wrapped = refs.about_deadline(handler)
+    for payload in ({"incident_id": 7}, {"incident_id": 7}, {"incident_id": 99}, {}):
+        await wrapped(Deadline("esc:7:1", "escalation", at, payload), at)
+    assert [line.get("incident") for line in lines(out)] == ["INC-2026-0012", "INC-2026-0012", None, None]
+    assert looked_up == [7, 99]  # a ref once known is not looked up again
+    assert refs.in_channel("C0INC") == "INC-2026-0012" and refs.in_channel(None) is None
