@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.response import BoltResponse
 
 from bot.container import Services
-from bot.logs import concerning
 from bot.slack_identity import SlackIdentity
 from handlers import register_all
 
@@ -46,12 +43,6 @@ def build_bolt_app(services: Services, signing_secret: str, identity: SlackIdent
         # A listener bug must never show a stack trace to a user or make Slack retry.
         log.error("listener failed for %s", body.get("type") or body.get("command"), exc_info=error)
         return BoltResponse(status=200, body="")
-
-    @app.middleware
-    async def name_the_incident(context: AsyncBoltContext, next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
-        # Log lines of a request from an incident channel (and of the work it starts) name the incident.
-        with concerning(services.refs.in_channel(context.channel_id)):
-            return await next()
 
     register_all(app, services)
     return app
