@@ -105,3 +105,6 @@ _.budget_minutes  # postmortem/report.py: computed, never shown
 _.versions  # storage/postmortems.py SqlPostmortemStore.versions
 _.CachingNameDirectory  # timeline/mentions.py
 _.AUTOMATIC_KINDS  # incident/model.py: only tests/timeline/test_kinds.py reads the list
+
+# logging.Formatter reads the cached traceback text a record carries (bot/logs.py clears it).
+_.exc_text

@@ -18,6 +18,7 @@ import aiohttp
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from bot import logs
 from bot.config import ConfigError, Settings, TeamConfig, load_settings, load_team_config, require_slack_secrets
 from incident.clock import SystemClock
 from storage.database import DatabaseUrl, DatabaseUrlError
@@ -65,10 +66,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # The demo prints a transcript; its library chatter would bury it.
-    level = logging.WARNING if args.command in ("demo", "manifest") else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every poll tick at INFO
+    quiet = args.command in ("demo", "manifest")
+    logs.configure(level="WARNING" if quiet else "INFO", stream=sys.stderr)
     try:
         return _dispatch(args)
     except (ConfigError, DatabaseUrlError) as exc:
@@ -165,6 +164,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command in ("serve", "socket", "db"):
         _check_sqlite_writable(settings.database)
     team = load_team_config(settings.hikeshi_config)
+    logs.configure(
+        level=settings.log_level, fmt=settings.log_format, secrets=logs.secrets_of(settings, team), stream=sys.stderr
+    )
     if args.command == "db":
         from storage.migrate import upgrade
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -45,6 +45,24 @@ class Settings(BaseSettings):
     host: str = Field(default="0.0.0.0", alias="HIKESHI_HOST")  # noqa: S104 - a server in a container listens on all interfaces
     port: int = Field(default=3000, alias="HIKESHI_PORT", ge=1, le=65535)
     log_level: str = Field(default="INFO", alias="HIKESHI_LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field(default="text", alias="HIKESHI_LOG_FORMAT")
+    # A dead-man's switch (a healthchecks-style URL) pinged after each audit cycle that succeeded.
+    heartbeat_url: SecretStr | None = Field(default=None, alias="HIKESHI_HEARTBEAT_URL")
+    audit_interval: float = Field(default=60.0, alias="HIKESHI_AUDIT_INTERVAL", gt=0)
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return value.upper()
+
+    @field_validator("heartbeat_url")
+    @classmethod
+    def _heartbeat_is_http(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

@@ -14,8 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from alerts.service import AlertService
 from bot.alert_routes import AlertIntake
 from bot.alert_wiring import build_alerts
+from bot.auditor import Auditor
 from bot.config import ConfigError, Settings, TeamConfig, knowledge_card_interval
 from bot.escalation_wiring import build_escalation
+from bot.logs import IncidentLoggingBus, IncidentRefs
+from bot.metrics import Metrics
 from bot.postmortem_wiring import build_postmortems
 from bot.reports import month_report
 from bot.scheduler import DeadlineScheduler
@@ -102,6 +105,9 @@ class Services:
     http: HttpSessions
     alerts: AlertService
     alert_intake: AlertIntake
+    metrics: Metrics
+    auditor: Auditor
+    refs: IncidentRefs
 
     def locale(self, requested: str | None = None) -> str:
         return requested or self.team.locale
@@ -134,6 +140,7 @@ class Services:
         # A large knowledge base takes seconds to index: do it beside serving, not before.
         self.tasks.spawn(self.knowledge.load(), name="knowledge-index")
         await self.timers.start()
+        self.auditor.start()
         if self.alerts is not None:  # alerts stored before a crash or stop and not yet acted on
             self.tasks.spawn(self.alerts.process_pending(), name="alerts-resume")
 
@@ -153,6 +160,7 @@ class Services:
         await self.tasks.drain(timeout)
 
     async def stop(self) -> None:
+        await self.auditor.stop()
         await self.timers.stop()
         await self.settle()
         await self.http.close()
@@ -181,11 +189,13 @@ def build_services(
 ) -> Services:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     client = client or build_web_client(token, settings.slack_api_url)
-    gateway = SlackGateway(client)
+    metrics = Metrics()
+    gateway = SlackGateway(client, on_error=metrics.slack_error)
     engine = create_engine(settings.database)
     store = SqlIncidentStore(engine)
     scale = build_scale(team)
-    bus = EventBus()
+    refs = IncidentRefs(store.get)
+    bus = IncidentLoggingBus(refs)  # subscribers' log lines name the incident
 
     def severity_label(key: str, locale: str) -> str:
         level = scale.get(key)
@@ -200,7 +210,8 @@ def build_services(
             severity_label=severity_label,
         ),
     )
-    timers = DeadlineScheduler(SqlDeadlineStore(engine), clock, drive_wall_clock=drive_wall_clock)
+    deadlines = SqlDeadlineStore(engine)
+    timers = DeadlineScheduler(deadlines, clock, drive_wall_clock=drive_wall_clock, metrics=metrics)
     try:
         permissions = Permissions.from_config(team.permissions)
     except PermissionConfigError as exc:
@@ -219,17 +230,17 @@ def build_services(
     async def post_notice(deadline: Deadline, now: datetime) -> None:
         await incidents.post_notice(deadline.payload)
 
-    timers.on(CHANNEL_SETUP, set_up_channel)
-    timers.on(NOTICE, post_notice)
-    timers.on(PIN_SUMMARY, pin_summary)
-    timers.on(ANNOUNCE, announce)
+    timers.on(CHANNEL_SETUP, refs.about_deadline(set_up_channel))
+    timers.on(NOTICE, refs.about_deadline(post_notice))
+    timers.on(PIN_SUMMARY, refs.about_deadline(pin_summary))
+    timers.on(ANNOUNCE, refs.about_deadline(announce))
     reminders = ReminderService(store, timers, channel, scale, clock)
     reminders.subscribe(bus)
 
     async def fire_nudge(deadline: Deadline, now: datetime) -> None:
         await reminders.fire({**deadline.payload, "fired_at": now.isoformat()})
 
-    timers.on(NUDGE, fire_nudge)
+    timers.on(NUDGE, refs.about_deadline(fire_nudge))
     tasks = BackgroundTasks()
     http = HttpSessions()
     directory = SlackDirectory(gateway, clock)
@@ -257,6 +268,8 @@ def build_services(
         tasks=tasks,
         http=http,
         severity_label=severity_label,
+        metrics=metrics,
+        refs=refs,
         reader_locale=directory.locale_of if team.follow_slack_locale else None,
     )
     postmortem, postmortems, postmortem_later = build_postmortems(
@@ -286,6 +299,21 @@ def build_services(
         tasks=tasks,
         severity_label=severity_label,
     )
+
+    async def refresh() -> None:
+        """The gauges read from the database (open incidents, overdue deadlines)."""
+        await metrics.refresh(store, deadlines, clock.now(), list(scale.keys()))
+
+    auditor = Auditor(
+        escalation=escalation,
+        metrics=metrics,
+        refresh=refresh,
+        clock=clock,
+        http=http,
+        interval=settings.audit_interval,
+        heartbeat_url=settings.heartbeat_url,
+        drive_wall_clock=drive_wall_clock,
+    )
     return Services(
         settings=settings,
         team=team,
@@ -311,4 +339,7 @@ def build_services(
         http=http,
         alerts=alerts,
         alert_intake=alert_intake,
+        metrics=metrics,
+        auditor=auditor,
+        refs=refs,
     )

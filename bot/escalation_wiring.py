@@ -10,6 +10,8 @@ import aiohttp
 from pydantic import SecretStr
 
 from bot.config import ConfigError, TeamConfig
+from bot.logs import IncidentRefs
+from bot.metrics import Metrics
 from bot.scheduler import DeadlineScheduler
 from bot.tasks import BackgroundTasks
 from chat.gateway import SlackGateway
@@ -62,6 +64,8 @@ def build_escalation(
     tasks: BackgroundTasks,
     http: Callable[[], aiohttp.ClientSession],
     severity_label: Callable[[str, str], str],
+    metrics: Metrics,
+    refs: IncidentRefs,
     reader_locale: Callable[[str], Awaitable[str | None]] | None = None,
 ) -> Escalation:
     """``NoEscalation`` when the team has no roster: declarations then stay in the channel, unpaged."""
@@ -84,6 +88,8 @@ def build_escalation(
         spawn=lambda work: tasks.spawn(work, name="outgoing-pager"),
         http=http,
         reader_locale=reader_locale,
+        on_page=metrics.page_sent,
+        on_ack=metrics.page_acknowledged,
     )
     engine = EscalationEngine(
         store=SqlEscalationStore(engine_db),
@@ -104,7 +110,7 @@ def build_escalation(
     async def on_effect(deadline: Deadline, now: datetime) -> None:
         await engine.deliver(deadline.kind, deadline.payload)
 
-    timers.on(DEADLINE, on_deadline)
+    timers.on(DEADLINE, refs.about_deadline(on_deadline))
     for effect in EFFECTS:
-        timers.on(effect, on_effect)
+        timers.on(effect, refs.about_deadline(on_effect))
     return engine

@@ -73,7 +73,17 @@ async def start_bot(
 
     intake = services.alert_intake
     more_routes = intake.add_routes if intake.config.enabled else None
-    runner = web.AppRunner(build_web_app(bolt, ready, more_routes=more_routes), access_log=None)
+    runner = web.AppRunner(
+        build_web_app(
+            bolt,
+            ready,
+            services.metrics,
+            services.auditor.refresh_gauges,
+            incident_in_channel=services.refs.in_channel,
+            more_routes=more_routes,
+        ),
+        access_log=None,
+    )
     await runner.setup()
     site = web.TCPSite(runner, host or settings.host, settings.port if port is None else port)
     await site.start()

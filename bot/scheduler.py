@@ -34,6 +34,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.metrics import Metrics
 from incident.clock import Clock
 from incident.ports import ChannelError
 from storage.deadlines import Deadline, SqlDeadlineStore
@@ -57,8 +58,11 @@ def replica_id() -> str:
 class DeadlineScheduler:
     """Implements ``incident.ports.Timers``."""
 
-    def __init__(self, store: SqlDeadlineStore, clock: Clock, *, drive_wall_clock: bool) -> None:
+    def __init__(
+        self, store: SqlDeadlineStore, clock: Clock, *, drive_wall_clock: bool, metrics: Metrics | None = None
+    ) -> None:
         self._store = store
+        self.metrics = metrics or Metrics()
         self._clock = clock
         self._handlers: dict[str, FireHandler] = {}
         self._drive = drive_wall_clock
@@ -202,8 +206,10 @@ class DeadlineScheduler:
             await self._store.release(deadline.key, self.owner, self._clock.now() + RETRY_AFTER, error="no_handler")
             return "no_handler"
         now = self._clock.now()
+        self.metrics.deadline_fired(deadline.kind, now - deadline.due_at)
         if deadline.previous_owner not in (None, self.owner):
             log.info("deadline %s taken over from %s", deadline.key, deadline.previous_owner)
+            self.metrics.lease_taken_over()
         try:
             await handler(deadline, now)
         except asyncio.CancelledError:

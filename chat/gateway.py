@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import aiohttp
@@ -38,14 +38,18 @@ def build_web_client(token: str, base_url: str, *, max_retries: int = 3) -> Asyn
 class SlackGateway:
     """Thin calls; every failure surfaces as a ``ChatError`` subclass."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, *, on_error: Callable[[str, str], None] | None = None) -> None:
         self.client = client
+        self._on_error = on_error  # (method, code) of each failed call: the bot counts them
 
     async def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
         try:
             response = await self.client.api_call(method, **_route(method, kwargs))
         except Exception as exc:
-            raise map_error(method, exc) from None
+            error = map_error(method, exc)
+            if self._on_error is not None:
+                self._on_error(method, error.code)
+            raise error from None
         return dict(response.data) if isinstance(response.data, dict) else {}
 
     async def bot_user_id(self) -> str:

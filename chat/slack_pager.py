@@ -48,8 +48,12 @@ class SlackPager:
         spawn: Spawn,
         http: Callable[[], aiohttp.ClientSession],
         reader_locale: Callable[[str], Awaitable[str | None]] | None = None,
+        on_page: Callable[[str, str], None] | None = None,
+        on_ack: Callable[[], None] | None = None,
     ) -> None:
         self.gateway = gateway
+        self.on_page = on_page  # (level, reason) of each page that went out: the bot counts them
+        self.on_ack = on_ack
         self.reader_locale = reader_locale  # a paged person's Slack language, when the team follows it
         self.tz = tz
         self.locale = locale
@@ -81,13 +85,20 @@ class SlackPager:
         if dm is not None:
             try:
                 ts = await self.gateway.post(dm, text, blocks)
-                return {"channel": dm, "ts": ts, "user": user_id, "text": text}
             except ChannelNotFound:
                 del self._dm_channels[user_id]  # Slack closed it: open it again
+            else:
+                self._sent(page)
+                return {"channel": dm, "ts": ts, "user": user_id, "text": text}
         dm = await self.gateway.open_dm(user_id)
         self._dm_channels[user_id] = dm
         ts = await self.gateway.post(dm, text, blocks)
+        self._sent(page)
         return {"channel": dm, "ts": ts, "user": user_id, "text": text}
+
+    def _sent(self, page: PageRecord) -> None:
+        if self.on_page is not None and page.kind == "page":
+            self.on_page(page.target, page.reason)
 
     async def notice(self, incident: Incident, page: PageRecord) -> None:
         if not (incident.channel_id and page.user_ids):
@@ -148,6 +159,8 @@ class SlackPager:
         for page in pages:
             if page.kind == "page":
                 self._outgoing(incident, page.target, "acknowledge", at, [user_id])
+        if self.on_ack is not None:
+            self.on_ack()
 
     async def resolved(self, incident: Incident, pages: Sequence[PageRecord]) -> None:
         paged: dict[str, list[str]] = {}

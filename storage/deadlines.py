@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -126,6 +126,18 @@ class SqlDeadlineStore:
         async with self._sessions() as session:
             rows = (await session.execute(stmt)).scalars().all()
         return [Deadline(r.key, r.kind, r.due_at, dict(r.payload or {})) for r in rows]
+
+    async def overdue_stats(self, now: datetime) -> tuple[int, datetime | None]:
+        """How many deadlines are due by ``now`` and not yet fired or cancelled, and the oldest due time."""
+        stmt = (
+            select(func.count(), func.min(col(DeadlineRow.due_at)))
+            .where(col(DeadlineRow.fired_at).is_(None))
+            .where(col(DeadlineRow.cancelled_at).is_(None))
+            .where(col(DeadlineRow.due_at) <= now)
+        )
+        async with self._sessions() as session:
+            count, oldest = (await session.execute(stmt)).one()
+        return int(count), oldest
 
     async def claim_due(self, owner: str, now: datetime, lease: timedelta, limit: int = 100) -> list[Deadline]:
         """Take up to ``limit`` due deadlines that nobody holds, for ``owner`` until ``now + lease``.

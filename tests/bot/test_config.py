@@ -33,6 +33,28 @@ def test_a_malformed_port_names_the_setting() -> None:
     assert "HIKESHI_PORT" in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("setting", "raw"),
+    [
+        ("HIKESHI_LOG_LEVEL", "loud"),
+        ("HIKESHI_LOG_FORMAT", "xml"),
+        ("HIKESHI_AUDIT_INTERVAL", "0"),
+        ("HIKESHI_HEARTBEAT_URL", "hc-ping.com/abc"),
+    ],
+)
+def test_malformed_operations_settings_name_themselves(setting: str, raw: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings({setting: raw})
+    assert err.value.setting == setting
+
+
+def test_operations_settings_default_and_parse() -> None:
+    assert (load_settings({}).log_level, load_settings({}).audit_interval) == ("INFO", 60.0)
+    settings = load_settings({"HIKESHI_LOG_LEVEL": "warning", "HIKESHI_HEARTBEAT_URL": "https://hc.example/ping/x"})
+    assert settings.log_level == "WARNING" and settings.heartbeat_url is not None
+    assert "ping/x" not in repr(settings)
+
+
 def test_secrets_never_appear_in_reprs() -> None:
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-very-secret", "SLACK_SIGNING_SECRET": "hush-hush"})
     shown = repr(settings) + str(settings) + str(settings.model_dump())
