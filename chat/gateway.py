@@ -116,6 +116,11 @@ class SlackGateway:
         found = [m for m in data.get("messages", []) if m.get("ts") == ts]
         return found[0] if found else None
 
+    async def history(self, channel: str, *, oldest: float) -> list[dict[str, Any]]:
+        """The channel's top-level messages since ``oldest`` (a Slack ts), newest first."""
+        data = await self._call("conversations.history", channel=channel, oldest=f"{oldest:.6f}", limit=100)
+        return list(data.get("messages", []))
+
     async def user_info(self, user: str) -> dict[str, Any] | None:
         try:
             data = await self._call("users.info", user=user, include_locale=True)

@@ -68,12 +68,11 @@ class SlackPager:
     def _locale(self, incident: Incident) -> str:
         return incident.locale or self.locale
 
-    async def dm(
+    async def _render(
         self, incident: Incident, page: PageRecord, user_id: str, since_declared_minutes: int
-    ) -> dict[str, str]:
-        locale = self._locale(incident)
-        reader = (await self.reader_locale(user_id) if self.reader_locale else None) or locale
-        text, blocks = page_blocks(
+    ) -> tuple[str, list[dict[str, Any]]]:
+        reader = (await self.reader_locale(user_id) if self.reader_locale else None) or self._locale(incident)
+        return page_blocks(
             incident,
             severity=self.severity_label(incident.severity, reader),
             minutes=since_declared_minutes,
@@ -81,20 +80,39 @@ class SlackPager:
             locale=reader,
             fyi=page.kind == "fyi",
         )
+
+    async def _dm_channel(self, user_id: str) -> str:
         dm = self._dm_channels.get(user_id)
-        if dm is not None:
-            try:
-                ts = await self.gateway.post(dm, text, blocks)
-            except ChannelNotFound:
-                del self._dm_channels[user_id]  # Slack closed it: open it again
-            else:
-                self._sent(page)
-                return {"channel": dm, "ts": ts, "user": user_id, "text": text}
-        dm = await self.gateway.open_dm(user_id)
-        self._dm_channels[user_id] = dm
-        ts = await self.gateway.post(dm, text, blocks)
+        if dm is None:
+            dm = self._dm_channels[user_id] = await self.gateway.open_dm(user_id)
+        return dm
+
+    async def dm(
+        self, incident: Incident, page: PageRecord, user_id: str, since_declared_minutes: int
+    ) -> dict[str, str]:
+        text, blocks = await self._render(incident, page, user_id, since_declared_minutes)
+        cached = user_id in self._dm_channels
+        dm = await self._dm_channel(user_id)
+        try:
+            ts = await self.gateway.post(dm, text, blocks)
+        except ChannelNotFound:
+            if not cached:
+                raise
+            del self._dm_channels[user_id]  # Slack closed it: open it again
+            dm = await self._dm_channel(user_id)
+            ts = await self.gateway.post(dm, text, blocks)
         self._sent(page)
         return {"channel": dm, "ts": ts, "user": user_id, "text": text}
+
+    async def find_dm(
+        self, incident: Incident, page: PageRecord, user_id: str, since_declared_minutes: int
+    ) -> dict[str, str] | None:
+        text, _ = await self._render(incident, page, user_id, since_declared_minutes)
+        dm = await self._dm_channel(user_id)
+        for message in await self.gateway.history(dm, oldest=page.paged_at.timestamp() - 1):
+            if message.get("text") == text:
+                return {"channel": dm, "ts": str(message["ts"]), "user": user_id, "text": text}
+        return None
 
     def _sent(self, page: PageRecord) -> None:
         if self.on_page is not None and page.kind == "page":
@@ -131,6 +149,8 @@ class SlackPager:
         locale = self._locale(incident)
         for page in pages:
             for message in page.messages:
+                if not message.get("ts"):
+                    continue  # never sent
                 reader = message.get("user")
                 dm_locale = (await self.reader_locale(reader) if self.reader_locale and reader else None) or locale
                 try:

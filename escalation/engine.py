@@ -298,12 +298,21 @@ class EscalationEngine:
             await self._send_dms(incident, page)
 
     async def _send_dms(self, incident: Incident, page: PageRecord) -> None:
+        """Each paged person's DM, exactly once: a mark is stored before sending, so a try that
+        died after Slack took the message looks for it in the DM instead of sending it again."""
         minutes = int((page.paged_at - incident.declared_at).total_seconds() // 60)
-        sent = {m.get("user") for m in page.messages}
+        noted = {m.get("user"): m for m in page.messages}
         for user in page.user_ids:
-            if user in sent:
+            mark = noted.get(user)
+            if mark is not None and mark.get("ts"):
                 continue  # a retry after a partial failure: this one has it already
             try:
+                if mark is not None:
+                    found = await self.pager.find_dm(incident, page, user, minutes)
+                    if found is not None:
+                        await self.store.add_message(page.key, found)
+                        continue
+                await self.store.add_message(page.key, {"user": user, "sending": self.clock.now().isoformat()})
                 message = await self.pager.dm(incident, page, user, minutes)
             except ChannelError as exc:
                 if exc.retryable:

@@ -55,7 +55,9 @@ class EscalationStore(Protocol):
     async def page(self, key: str) -> PageRecord | None: ...
 
     async def add_message(self, key: str, message: dict[str, str]) -> None:
-        """Remember a sent page message (for later edits, and so a retry does not send it again)."""
+        """Remember a page message for its person (replacing what was noted for them before):
+        the message sent (for later edits, and so a retry does not send it again), or a mark
+        that it is being sent."""
         ...
 
     async def active(self) -> list[EscalationState]:
@@ -79,6 +81,12 @@ class Pager(Protocol):
         self, incident: Incident, page: PageRecord, user_id: str, since_declared_minutes: int
     ) -> dict[str, str]:
         """Send one person the page; returns a reference to the message (for later edits)."""
+        ...
+
+    async def find_dm(
+        self, incident: Incident, page: PageRecord, user_id: str, since_declared_minutes: int
+    ) -> dict[str, str] | None:
+        """The page DM if Slack already has it (an earlier try died between sending and noting it)."""
         ...
 
     async def notice(self, incident: Incident, page: PageRecord) -> None:

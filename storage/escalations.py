@@ -77,8 +77,10 @@ class SqlEscalationStore:
                 await session.execute(select(PageRow).where(col(PageRow.key) == key).with_for_update())
             ).scalar_one_or_none()
             if row is not None:
+                # One entry per person: a sent message replaces the "sending" mark made before it.
+                kept = [m for m in row.messages if m.get("user") != message.get("user")]
                 await session.execute(
-                    update(PageRow).where(col(PageRow.key) == key).values(messages=[*row.messages, message])
+                    update(PageRow).where(col(PageRow.key) == key).values(messages=[*kept, message])
                 )
 
     async def active(self) -> list[EscalationState]:

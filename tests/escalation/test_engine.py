@@ -70,7 +70,8 @@ class Store:
         return self.records.get(key)
 
     async def add_message(self, key: str, message: dict[str, str]) -> None:
-        self.records[key].messages.append(message)
+        record = self.records[key]
+        record.messages = [*(m for m in record.messages if m.get("user") != message.get("user")), message]
 
     async def active(self) -> list[EscalationState]:
         states = [EscalationState.from_dict(raw) for raw, _ in self.states.values()]
@@ -153,6 +154,10 @@ class Pager:
         kind, users, key = self.paged[-1]
         self.paged[-1] = (kind, (*users, user_id), key)
         return {"channel": "D" + user_id, "ts": "1.0", "user": user_id}
+
+    async def find_dm(self, incident: Incident, page: PageRecord, user_id: str, minutes: int) -> dict[str, str] | None:
+        got = any(key == page.key and user_id in users for _, users, key in self.paged)
+        return {"channel": "D" + user_id, "ts": "1.0", "user": user_id} if got else None
 
     async def notice(self, incident: Incident, page: PageRecord) -> None:
         return None
@@ -254,3 +259,23 @@ async def test_a_usergroup_step_pages_its_members_at_the_moment_of_the_page() ->
     h = Harness(policy=policy, groups=members)
     await h.publish(events.DECLARED)
     assert h.pages() == [("U0SRE1", "U0SRE2")]
+
+
+async def test_a_page_dm_sent_just_before_a_crash_is_found_not_sent_again() -> None:
+    h = Harness()
+    await h.publish(events.DECLARED)
+    [page] = [p for p in h.store.records.values() if p.kind == "page"]
+    page.messages = [{"user": "U0BOB", "sending": T0.isoformat()}]  # the crash: sent, never noted
+    await h.engine.deliver("page_dm", {"incident_id": 1, "page": page.key})
+    assert h.pages() == [("U0BOB",)]
+    assert page.messages == [{"channel": "DU0BOB", "ts": "1.0", "user": "U0BOB"}]
+
+
+async def test_a_page_dm_marked_but_never_sent_is_sent_on_the_retry() -> None:
+    h = Harness()
+    await h.publish(events.DECLARED)
+    [page] = [p for p in h.store.records.values() if p.kind == "page"]
+    h.pager.paged.clear()  # Slack never got it
+    page.messages = [{"user": "U0BOB", "sending": T0.isoformat()}]
+    await h.engine.deliver("page_dm", {"incident_id": 1, "page": page.key})
+    assert h.pages() == [("U0BOB",)]
