@@ -152,9 +152,13 @@ class Services:
         await self.postmortem_later.drain()
         await self.tasks.drain(timeout)
 
-    async def stop(self) -> None:
-        await self.timers.stop()
-        await self.settle()
+    async def stop(self, grace: float | None = None) -> None:
+        """Deadlines in flight get ``grace`` seconds (then are handed back), background work what is left."""
+        grace = self.settings.shutdown_grace if grace is None else grace
+        loop = asyncio.get_running_loop()
+        until = loop.time() + grace
+        await self.timers.stop(grace=grace)
+        await self.settle(timeout=max(0.0, until - loop.time()))
         await self.http.close()
         await self.engine.dispose()
 

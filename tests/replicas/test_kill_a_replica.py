@@ -124,7 +124,7 @@ async def test_a_replica_killed_right_after_level1_still_escalates_after_restart
         one.replicas[0].start()
         await one.replicas[0].ready()
         back = time.time()
-        pages = await one.wait_for_pages(3, timeout=2 * ACK_WITHIN + 15, level=3, linger=ACK_WITHIN)
+        pages = await one.wait_for_pages(1, timeout=2 * ACK_WITHIN + 15, level=3, linger=ACK_WITHIN)
         levels = Counter(level for _, level, _ in pages)
         # level1 reached Slack before the crash; whether it is sent again is the outbox's choice.
         assert levels[1] >= 1 and levels[2] == 1 and levels[3] == 1, levels
@@ -163,10 +163,37 @@ async def test_sigterm_while_a_page_is_in_flight_finishes_it_and_it_is_done_once
         assert took > hold - 1.0  # it waited for the page instead of dropping it
         one.replicas[0].start()
         await one.replicas[0].ready()
-        pages = await one.wait_for_pages(3, timeout=2 * ACK_WITHIN + 15, level=3, linger=ACK_WITHIN)
+        pages = await one.wait_for_pages(1, timeout=2 * ACK_WITHIN + 15, level=3, linger=ACK_WITHIN)
         levels = Counter(level for _, level, _ in pages)
         assert levels == Counter({1: 1, 2: 1, 3: 1}), levels
         log = one.logs()
         assert "Traceback" not in log, log
+    finally:
+        await stop_cluster(one)
+
+
+async def test_sigterm_right_after_a_declare_was_acked_still_finishes_the_declare(
+    pg_schema: str, tmp_path: Path
+) -> None:
+    """Nothing accepted is lost: the declare was acked, Slack is slow to create its channel and
+    SIGTERM comes meanwhile; the replica opens the channel and pages level1 before it exits."""
+    one = await start_cluster(pg_schema, tmp_path, 1)
+    creating = asyncio.Event()
+
+    async def slow_channel(_: RecordedCall) -> None:
+        creating.set()
+        await asyncio.sleep(2.0)
+
+    one.fake.after_call("conversations.create", slow_channel)
+    try:
+        response = await one.sender(0).command("declare Search down --sev critical")
+        assert response.status == 200 and response.elapsed < 3.0
+        await asyncio.wait_for(creating.wait(), timeout=10)
+        code = await asyncio.to_thread(one.replicas[0].signal, signal.SIGTERM)
+        assert code == 0, one.logs()
+        assert [level for _, level, _ in one.pages()] == [1]
+        channel = next(c for c in one.fake.calls_to("conversations.create") if c.ok).response["channel"]["id"]
+        assert len(one.fake.pins(channel)) >= 1  # the summary is up
+        assert "Traceback" not in one.logs()
     finally:
         await stop_cluster(one)
