@@ -72,18 +72,23 @@ class SqlDeadlineStore:
             rows = (await session.execute(stmt)).scalars().all()
         return [Deadline(r.key, r.kind, r.due_at, dict(r.payload or {})) for r in rows]
 
-    async def claim_due(self, owner: str, now: datetime, lease: timedelta, limit: int = 100) -> list[Deadline]:
-        """Take up to ``limit`` due deadlines that nobody holds, for ``owner`` until ``now + lease``.
+    async def claim_due(
+        self, owner: str, now: datetime, lease: timedelta, limit: int = 100, *, due_by: datetime | None = None
+    ) -> list[Deadline]:
+        """Take up to ``limit`` deadlines due by ``due_by`` (default ``now``) that nobody holds, for
+        ``owner`` until ``due_by + lease``: a replica may take what falls due before its next poll
+        and fire it on the dot.
 
         On PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED``, so replicas polling at
         the same moment take disjoint sets; a lease that ran out (its replica died) is free again.
         """
+        due_by = now if due_by is None else due_by
         free = or_(col(DeadlineRow.lease_until).is_(None), col(DeadlineRow.lease_until) < now)
         due = (
             select(DeadlineRow)
             .where(col(DeadlineRow.fired_at).is_(None))
             .where(col(DeadlineRow.cancelled_at).is_(None))
-            .where(col(DeadlineRow.due_at) <= now)
+            .where(col(DeadlineRow.due_at) <= due_by)
             .where(free)
             .order_by(col(DeadlineRow.due_at))
             .limit(limit)
@@ -100,7 +105,7 @@ class SqlDeadlineStore:
                 .where(col(DeadlineRow.key).in_([d.key for d in found]))
                 .where(col(DeadlineRow.fired_at).is_(None))
                 .where(free)
-                .values(claimed_by=owner, lease_until=now + lease)
+                .values(claimed_by=owner, lease_until=due_by + lease)
                 .returning(col(DeadlineRow.key))
             )
             keys: set[str] = set(taken.scalars().all())
@@ -129,6 +134,22 @@ class SqlDeadlineStore:
                 .values(fired_at=now, lease_until=None)
             )
         return rowcount(result) == 1
+
+    async def complete_many(self, keys: list[str], owner: str, now: datetime) -> set[str]:
+        """``complete`` for many deadlines in one transaction; the keys whose lease was lost."""
+        if not keys:
+            return set()
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(DeadlineRow)
+                .where(col(DeadlineRow.key).in_(keys))
+                .where(col(DeadlineRow.claimed_by) == owner)
+                .where(col(DeadlineRow.fired_at).is_(None))
+                .values(fired_at=now, lease_until=None)
+                .returning(col(DeadlineRow.key))
+            )
+            done = set(result.scalars().all())
+        return set(keys) - done
 
     async def release(self, key: str, owner: str, retry_at: datetime) -> None:
         """Hand a deadline back (its work failed, or the replica is stopping) to run at ``retry_at``."""
