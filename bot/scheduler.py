@@ -8,8 +8,9 @@ after its handler returned. A replica that dies holding a lease loses it when th
 out and another replica takes the row; a failing handler or a stopping replica hands it back.
 Deadlines run as their own tasks, so one incident's page stuck in a back-off never delays
 another's. Each poll also claims what falls due before the next poll and fires it at its due
-time; the marks of deadlines that fired together are written in one UPDATE a few ms later. With an injected fake clock (tests, the demo) nothing polls: ``run_due`` is called
-directly and runs what is due one after another.
+time; the marks of deadlines that fired together are written in one UPDATE a few ms later.
+With an injected fake clock (tests, the demo) nothing polls: ``run_due`` is called directly and
+runs what is due one after another.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ class DeadlineScheduler:
         self._waiting: set[str] = set()  # claimed ahead, sleeping until due: handed back at once on stop
         self._done: list[str] = []  # fired, their mark not written yet (still leased, so renewed)
         self._flusher: asyncio.Task[None] | None = None
+        self._checking: tuple[set[str], asyncio.Future[set[str]]] | None = None
+        self._checks: set[asyncio.Task[None]] = set()
         self._stopping = False
 
     def on(self, kind: str, handler: FireHandler) -> None:
@@ -144,18 +147,14 @@ class DeadlineScheduler:
             try:
                 now = self._clock.now()
                 await self._store.renew([*self._in_flight, *self._done], self.owner, now + LEASE)
-                if self._done and (self._flusher is None or self._flusher.done()):  # a failed write, again
-                    self._flusher = asyncio.create_task(self._flush_soon(), name="deadline-marks")
+                if self._done:  # a failed write: again
+                    self._flush_later()
                 while not self._stopping:  # a full batch means more are due: take them now
-                    batch = await self._store.claim_due(
-                        self.owner, now, LEASE, limit=BATCH, due_by=now + LOOKAHEAD
-                    )
+                    batch = await self._store.claim_due(self.owner, now, LEASE, limit=BATCH, due_by=now + LOOKAHEAD)
                     for deadline in batch:
                         if deadline.key in self._in_flight or deadline.key in self._done:
                             continue  # its mark is on the way (lease renewed meanwhile)
-                        task = asyncio.create_task(
-                            self._fire(deadline, on_time=True), name=f"deadline:{deadline.key}"
-                        )
+                        task = asyncio.create_task(self._fire(deadline, on_time=True), name=f"deadline:{deadline.key}")
                         self._in_flight[deadline.key] = task
                         task.add_done_callback(partial(self._landed, deadline.key))
                     if len(batch) < BATCH:
@@ -185,12 +184,15 @@ class DeadlineScheduler:
         if deadline.previous_owner not in (None, self.owner):
             log.info("deadline %s taken over from %s", deadline.key, deadline.previous_owner)
         try:
-            if on_time:
+            ahead = (deadline.due_at - self._clock.now()).total_seconds() if on_time else 0.0
+            if ahead > 0:
                 self._waiting.add(deadline.key)
                 try:
-                    await asyncio.sleep(max(0.0, (deadline.due_at - self._clock.now()).total_seconds()))
+                    await asyncio.sleep(ahead)
                 finally:
                     self._waiting.discard(deadline.key)
+                if not await self._still_armed(deadline.key):  # cancelled while it waited (an ack)
+                    return False
             now = self._clock.now()
             await handler(deadline, now)
         except asyncio.CancelledError:
@@ -209,11 +211,42 @@ class DeadlineScheduler:
             return False
         if on_time:
             self._done.append(deadline.key)
-            if self._flusher is None or self._flusher.done():
-                self._flusher = asyncio.create_task(self._flush_soon(), name="deadline-marks")
+            self._flush_later()
         elif not await self._store.complete(deadline.key, self.owner, self._clock.now()):
             log.warning("deadline %s: lease lost while its work ran", deadline.key)
         return True
+
+    async def _still_armed(self, key: str) -> bool:
+        """Whether a deadline claimed ahead was not cancelled meanwhile; the deadlines due in the
+        same moment share one query. If the database does not answer, it fires: better a
+        stale step (the escalation ignores those) than a lost page."""
+        if self._checking is None:
+            batch: tuple[set[str], asyncio.Future[set[str]]] = (set(), asyncio.get_running_loop().create_future())
+            self._checking = batch
+            asyncio.get_running_loop().call_soon(lambda: self._spawn_check(batch))
+        keys, answer = self._checking
+        keys.add(key)
+        return key in await asyncio.shield(answer)
+
+    def _spawn_check(self, batch: tuple[set[str], asyncio.Future[set[str]]]) -> None:
+        self._checking = None  # later keys make the next batch
+        task = asyncio.create_task(self._check(batch), name="deadline-check")
+        self._checks.add(task)
+        task.add_done_callback(self._checks.discard)
+
+    async def _check(self, batch: tuple[set[str], asyncio.Future[set[str]]]) -> None:
+        keys, answer = batch
+        try:
+            armed = await self._store.armed(list(keys))
+        except Exception as exc:
+            log.warning("checking %d deadlines failed, firing them: %s", len(keys), _one_line(exc))
+            armed = set(keys)
+        if not answer.done():
+            answer.set_result(armed)
+
+    def _flush_later(self) -> None:
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_soon(), name="deadline-marks")
 
     async def _flush_soon(self) -> None:
         await asyncio.sleep(COMPLETE_EVERY)

@@ -135,6 +135,19 @@ class SqlDeadlineStore:
             )
         return rowcount(result) == 1
 
+    async def armed(self, keys: list[str]) -> set[str]:
+        """Which of ``keys`` are neither fired nor cancelled (one query for many)."""
+        if not keys:
+            return set()
+        stmt = (
+            select(col(DeadlineRow.key))
+            .where(col(DeadlineRow.key).in_(keys))
+            .where(col(DeadlineRow.fired_at).is_(None))
+            .where(col(DeadlineRow.cancelled_at).is_(None))
+        )
+        async with self._sessions() as session:
+            return set((await session.execute(stmt)).scalars().all())
+
     async def complete_many(self, keys: list[str], owner: str, now: datetime) -> set[str]:
         """``complete`` for many deadlines in one transaction; the keys whose lease was lost."""
         if not keys:

@@ -180,9 +180,7 @@ def pg_schema() -> Iterator[str]:
         _drop_schema(schema)
 
 
-async def start_cluster(
-    pg_url: str, tmp_path: Path, count: int, extra_env: dict[str, str] | None = None
-) -> Cluster:
+async def start_cluster(pg_url: str, tmp_path: Path, count: int, extra_env: dict[str, str] | None = None) -> Cluster:
     fake = FakeSlack()
     await fake.start()
     everyone = [p[0] for p in PEOPLE]
