@@ -42,8 +42,10 @@ LEASE = timedelta(seconds=3)  # renewed every poll while the work runs; a dead r
 BATCH = 500  # rows claimed per query
 STOP_GRACE = 10.0  # seconds in-flight work may take to finish on stop before it is handed back
 # Each poll also takes what falls due before the next one and fires it on the dot, so lateness
-# is the event loop's, not the poll interval's. Its lease runs from its due time.
+# is the event loop's, not the poll interval's. Shorter than the lease, so a row claimed ahead
+# is still held when it falls due; a dead replica's rows are free LEASE after its last poll.
 LOOKAHEAD = timedelta(seconds=1.5 * POLL_INTERVAL)
+assert LOOKAHEAD < LEASE
 # Marks of fired deadlines are gathered this long and written in one UPDATE: at thousands a
 # second, one transaction per fired row is what made a replica fall behind.
 COMPLETE_EVERY = 0.05

@@ -76,8 +76,8 @@ class SqlDeadlineStore:
         self, owner: str, now: datetime, lease: timedelta, limit: int = 100, *, due_by: datetime | None = None
     ) -> list[Deadline]:
         """Take up to ``limit`` deadlines due by ``due_by`` (default ``now``) that nobody holds, for
-        ``owner`` until ``due_by + lease``: a replica may take what falls due before its next poll
-        and fire it on the dot.
+        ``owner`` until ``now + lease``: a replica may take what falls due before its next poll
+        and fire it on the dot (``due_by`` stays inside the lease, which the poll renews).
 
         On PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED``, so replicas polling at
         the same moment take disjoint sets; a lease that ran out (its replica died) is free again.
@@ -105,7 +105,7 @@ class SqlDeadlineStore:
                 .where(col(DeadlineRow.key).in_([d.key for d in found]))
                 .where(col(DeadlineRow.fired_at).is_(None))
                 .where(free)
-                .values(claimed_by=owner, lease_until=due_by + lease)
+                .values(claimed_by=owner, lease_until=now + lease)
                 .returning(col(DeadlineRow.key))
             )
             keys: set[str] = set(taken.scalars().all())

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +19,13 @@ from pathlib import Path
 import aiohttp
 import pytest
 import yaml
+from sqlalchemy import create_engine, text
 
 from bot.local_stack import ANNOUNCE_CHANNEL, BOT_TOKEN, PEOPLE, SIGNING_SECRET
 from fakeslack.recording import RecordedCall
 from fakeslack.sender import SlackSender
 from fakeslack.server import FakeSlack
+from storage.database import normalize_database_url
 from tests.conftest import PG_URL, _drop_schema, _require_pg
 from tests.e2e.test_escalation import is_page
 
@@ -112,7 +115,26 @@ class Replica:
 class Cluster:
     fake: FakeSlack
     replicas: list[Replica]
+    pg_url: str
     started: float = field(default_factory=time.time)
+
+    def holding(self) -> Counter[int]:
+        """Deadlines claimed and not yet done, by the index of the replica holding them."""
+        db = normalize_database_url(self.pg_url)
+        engine = create_engine(db.sync_url)
+        try:
+            with engine.connect() as conn:
+                owners = conn.execute(
+                    text(
+                        f'SELECT claimed_by FROM "{db.schema}".deadlines'  # noqa: S608 - the test's own schema
+                        " WHERE claimed_by IS NOT NULL AND fired_at IS NULL AND cancelled_at IS NULL"
+                    )
+                ).scalars()
+                pids = [int(str(owner).split(":")[1]) for owner in owners]
+        finally:
+            engine.dispose()
+        by_pid = {r.process.pid: i for i, r in enumerate(self.replicas) if r.process is not None}
+        return Counter(by_pid[pid] for pid in pids if pid in by_pid)
 
     def sender(self, index: int) -> SlackSender:
         return SlackSender(f"{self.replicas[index].url}/slack/events", SIGNING_SECRET, fake=self.fake)
@@ -204,7 +226,7 @@ async def start_cluster(pg_url: str, tmp_path: Path, count: int, extra_env: dict
     ]
     for replica in replicas:  # all at once: the migration runs once, under the advisory lock
         replica.start()
-    cluster = Cluster(fake, replicas)
+    cluster = Cluster(fake, replicas, pg_url)
     try:
         await asyncio.gather(*(r.ready() for r in replicas))
     except BaseException:

@@ -66,10 +66,21 @@ async def test_a_killed_replicas_pages_still_go_out_once_and_on_time(cluster: Cl
         title = TITLE.search(str(call.args.get("text")))
         assert title is not None, call.args.get("text")
         assert call.at.timestamp() - declared[title.group(1)] < TARGET
-    # The level2 deadlines are pending now; the replica that sent the most pages dies.
+    # The level2 deadlines are pending; the replica that sent the most pages dies, once it holds
+    # some of them under its lease (a replica claims what falls due within its next poll), so
+    # the others must take them over when the lease runs out.
     sent = Counter(cluster.replica_of(call) for _, _, call in level1)
-    victim = sent.most_common(1)[0][0]
+    busiest = [i for i, n in sent.items() if n == max(sent.values())]
+    victim, held = busiest[0], 0
+    for _ in range(int(ACK_WITHIN / 0.05)):
+        holding = cluster.holding()
+        if any(holding[i] for i in busiest):
+            victim = max(busiest, key=lambda i: holding[i])
+            held = holding[victim]
+            break
+        await asyncio.sleep(0.05)
     cluster.replicas[victim].signal(signal.SIGKILL)
+    assert held, "the busiest replica never held a level2 deadline"
     alive = next(i for i in range(3) if i != victim)
 
     # A third of the incidents are acknowledged by level2 as soon as it is paged: no level3 for those.
@@ -95,8 +106,7 @@ async def test_a_killed_replicas_pages_still_go_out_once_and_on_time(cluster: Cl
     assert {ref for ref, level in counts if level == 3} == set(refs) - to_ack  # only the unacknowledged
     lateness = _on_time(pages, set(refs))
     assert max(lateness) < TARGET
-    taken_over = [p for p in pages if p[1] >= 2 and cluster.replica_of(p[2]) == victim]
-    assert not taken_over  # the dead replica sent nothing after it died
+    assert "taken over from" in cluster.logs()  # its leased deadlines went to the others
     _no_duplicate_posts(cluster)
     assert "Traceback" not in cluster.logs()
 
