@@ -124,13 +124,17 @@ class Cluster:
         engine = create_engine(db.sync_url)
         try:
             with engine.connect() as conn:
-                owners = conn.execute(
-                    text(
-                        f'SELECT claimed_by FROM "{db.schema}".deadlines'  # noqa: S608 - the test's own schema
-                        " WHERE claimed_by IS NOT NULL AND fired_at IS NULL AND cancelled_at IS NULL"
+                owners: list[str] = list(
+                    conn.execute(
+                        text(
+                            f'SELECT claimed_by FROM "{db.schema}".deadlines'  # noqa: S608 - the test's own schema
+                            " WHERE claimed_by IS NOT NULL AND fired_at IS NULL AND cancelled_at IS NULL"
+                        )
                     )
-                ).scalars()
-                pids = [int(str(owner).split(":")[1]) for owner in owners]
+                    .scalars()
+                    .all()
+                )
+                pids = [int(owner.split(":")[1]) for owner in owners]
         finally:
             engine.dispose()
         by_pid = {r.process.pid: i for i, r in enumerate(self.replicas) if r.process is not None}
