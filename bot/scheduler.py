@@ -49,6 +49,9 @@ assert LOOKAHEAD < LEASE
 # Marks of fired deadlines are gathered this long and written in one UPDATE: at thousands a
 # second, one transaction per fired row is what made a replica fall behind.
 COMPLETE_EVERY = 0.05
+# A deadline claimed ahead is checked (still armed, not cancelled by an ack?) this long before it
+# is due, together with the others due in the same stretch: one query instead of one each.
+CHECK_BEFORE = 0.02
 
 
 def replica_id() -> str:
@@ -190,11 +193,12 @@ class DeadlineScheduler:
             if ahead > 0:
                 self._waiting.add(deadline.key)
                 try:
-                    await asyncio.sleep(ahead)
+                    await asyncio.sleep(max(0.0, ahead - CHECK_BEFORE))
+                    if not await self._still_armed(deadline.key):  # cancelled while it waited (an ack)
+                        return False
+                    await asyncio.sleep(max(0.0, (deadline.due_at - self._clock.now()).total_seconds()))
                 finally:
                     self._waiting.discard(deadline.key)
-                if not await self._still_armed(deadline.key):  # cancelled while it waited (an ack)
-                    return False
             now = self._clock.now()
             await handler(deadline, now)
         except asyncio.CancelledError:
@@ -219,13 +223,13 @@ class DeadlineScheduler:
         return True
 
     async def _still_armed(self, key: str) -> bool:
-        """Whether a deadline claimed ahead was not cancelled meanwhile; the deadlines due in the
-        same moment share one query. If the database does not answer, it fires: better a
+        """Whether a deadline claimed ahead was not cancelled meanwhile; the deadlines checked
+        within CHECK_BEFORE / 2 of each other share one query. If the database does not answer, it fires: better a
         stale step (the escalation ignores those) than a lost page."""
         if self._checking is None:
             batch: tuple[set[str], asyncio.Future[set[str]]] = (set(), asyncio.get_running_loop().create_future())
             self._checking = batch
-            asyncio.get_running_loop().call_soon(lambda: self._spawn_check(batch))
+            asyncio.get_running_loop().call_later(CHECK_BEFORE / 2, lambda: self._spawn_check(batch))
         keys, answer = self._checking
         keys.add(key)
         return key in await asyncio.shield(answer)
