@@ -351,10 +351,11 @@ Cause of a missed p99 at 1,000: the floor is a bare timer wake-up (1–5 ms at p
 replica's event loop also runs its polls: claiming a few hundred rows, creating their tasks,
 renewing leases, checking those claimed ahead and writing marks each hold the loop for a few
 milliseconds, and a deadline due in that moment fires after them. On this shared 2-core machine
-(other jobs running beside the bench, PostgreSQL on the same cores) that tail is 5–35 ms; in a
-quieter run (one replica, before the early check) it was 3 ms against a 2 ms floor. Nothing is late by more than a few tens of ms, far
-inside the 5 s the pager promises, so it is left as is; a separate thread for the polls would be
-the next step if it mattered.
+(other jobs running beside the bench, PostgreSQL on the same cores) that tail was 7–100 ms
+over four runs of this version, more with three replica processes than with one; in a quieter
+run (one replica, before the early check) it was 3 ms against a 2 ms floor. Nothing is late by
+more than a fraction of a second, far inside the 5 s the pager promises, so it is left as
+is; a separate thread for the polls would be the next step if it mattered.
 """
 
 
