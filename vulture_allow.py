@@ -78,6 +78,7 @@ _.fail_next
 _.rate_limit_next
 _.server_error_next
 _.set_down
+_.after_call
 
 # __aexit__ must accept these whether it reads them or not (fakeslack/server.py, sender.py).
 _.exc_type

@@ -225,7 +225,11 @@ async def _serve(settings: Settings, team: TeamConfig, host: str | None, port: i
         loop.add_signal_handler(sig, stop.set)
     print(f"hikeshi serving Slack requests on {bot.events_url}", flush=True)
     await stop.wait()
+    # Stop taking requests, finish those in flight, let deadlines and background work in
+    # flight finish (what does not is handed back to the other replicas), then exit 0.
+    log.info("stopping: finishing the work in flight (up to %g s)", settings.shutdown_grace)
     await bot.stop()
+    log.info("stopped")
     return 0
 
 

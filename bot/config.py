@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     host: str = Field(default="0.0.0.0", alias="HIKESHI_HOST")  # noqa: S104 - a server in a container listens on all interfaces
     port: int = Field(default=3000, alias="HIKESHI_PORT", ge=1, le=65535)
     log_level: str = Field(default="INFO", alias="HIKESHI_LOG_LEVEL")
+    # Seconds a stopping process gives requests, deadlines and background work in flight.
+    shutdown_grace: float = Field(default=20.0, alias="HIKESHI_SHUTDOWN_GRACE", ge=0, le=3600)
     log_format: Literal["text", "json"] = Field(default="text", alias="HIKESHI_LOG_FORMAT")
     # A dead-man's switch (a healthchecks-style URL) pinged after each audit cycle that succeeded.
     heartbeat_url: SecretStr | None = Field(default=None, alias="HIKESHI_HEARTBEAT_URL")

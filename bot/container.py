@@ -159,10 +159,16 @@ class Services:
         await self.postmortem_later.drain()
         await self.tasks.drain(timeout)
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float | None = None) -> None:
+        """Within ``grace`` seconds: finish the work requests started (their effects are sent),
+        let deadlines in flight finish and flush the outbox, then hand back what is left."""
+        grace = self.settings.shutdown_grace if grace is None else grace
+        loop = asyncio.get_running_loop()
+        until = loop.time() + grace
         await self.auditor.stop()
-        await self.timers.stop()
-        await self.settle()
+        await self.settle(timeout=max(0.0, until - loop.time()))
+        await self.timers.stop(grace=max(0.0, until - loop.time()))
+        await self.settle(timeout=max(0.0, until - loop.time()))
         await self.http.close()
         await self.engine.dispose()
 
@@ -211,7 +217,10 @@ def build_services(
         ),
     )
     deadlines = SqlDeadlineStore(engine)
-    timers = DeadlineScheduler(deadlines, clock, drive_wall_clock=drive_wall_clock, metrics=metrics)
+    tasks = BackgroundTasks()
+    timers = DeadlineScheduler(
+        deadlines, clock, drive_wall_clock=drive_wall_clock, metrics=metrics, tasks=tasks, refs=refs
+    )
     try:
         permissions = Permissions.from_config(team.permissions)
     except PermissionConfigError as exc:
@@ -230,18 +239,17 @@ def build_services(
     async def post_notice(deadline: Deadline, now: datetime) -> None:
         await incidents.post_notice(deadline.payload)
 
-    timers.on(CHANNEL_SETUP, refs.about_deadline(set_up_channel))
-    timers.on(NOTICE, refs.about_deadline(post_notice))
-    timers.on(PIN_SUMMARY, refs.about_deadline(pin_summary))
-    timers.on(ANNOUNCE, refs.about_deadline(announce))
+    timers.on(CHANNEL_SETUP, set_up_channel)
+    timers.on(NOTICE, post_notice)
+    timers.on(PIN_SUMMARY, pin_summary)
+    timers.on(ANNOUNCE, announce)
     reminders = ReminderService(store, timers, channel, scale, clock)
     reminders.subscribe(bus)
 
     async def fire_nudge(deadline: Deadline, now: datetime) -> None:
         await reminders.fire({**deadline.payload, "fired_at": now.isoformat()})
 
-    timers.on(NUDGE, refs.about_deadline(fire_nudge))
-    tasks = BackgroundTasks()
+    timers.on(NUDGE, fire_nudge)
     http = HttpSessions()
     directory = SlackDirectory(gateway, clock)
     knowledge = KnowledgeService(

@@ -110,7 +110,7 @@ def build_escalation(
     async def on_effect(deadline: Deadline, now: datetime) -> None:
         await engine.deliver(deadline.kind, deadline.payload)
 
-    timers.on(DEADLINE, refs.about_deadline(on_deadline))
+    timers.on(DEADLINE, on_deadline)
     for effect in EFFECTS:
-        timers.on(effect, refs.about_deadline(on_effect))
+        timers.on(effect, on_effect)
     return engine

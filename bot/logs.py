@@ -78,19 +78,14 @@ class IncidentRefs:
             self.seen(incident)
         return self._refs[incident_id]
 
-    def about_deadline(self, handler: FireHandler) -> FireHandler:
-        """``handler`` with its log lines naming the incident of the deadline's payload."""
-
-        async def run(deadline: Deadline, now: datetime) -> None:
-            raw = deadline.payload.get("incident_id")
-            try:
-                ref = await self.ref(int(raw)) if isinstance(raw, int | str) and str(raw).isdigit() else None
-            except Exception:  # naming the incident must never stop its deadline
-                ref = None
-            with concerning(ref):
-                await handler(deadline, now)
-
-        return run
+    async def of_deadline(self, deadline: Deadline) -> str | None:
+        """The ref of the incident a deadline's payload names, if any (never raises: naming the
+        incident must never stop its deadline)."""
+        raw = deadline.payload.get("incident_id")
+        try:
+            return await self.ref(int(raw)) if isinstance(raw, int | str) and str(raw).isdigit() else None
+        except Exception:
+            return None
 
 
 class IncidentLoggingBus(EventBus):

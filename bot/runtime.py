@@ -33,10 +33,16 @@ class RunningBot:
     def events_url(self) -> str:
         return f"{self.url}/slack/events"
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float | None = None) -> None:
+        """Graceful: stop taking requests and finish those in flight, then let deadlines and
+        background work in flight finish (deadlines not done by then are handed back), all
+        within ``grace`` seconds (``HIKESHI_SHUTDOWN_GRACE``) in total."""
+        grace = self.services.settings.shutdown_grace if grace is None else grace
+        loop = asyncio.get_running_loop()
+        until = loop.time() + grace
         self.identity_check.cancel()
-        await self.runner.cleanup()
-        await self.services.stop()
+        await self.runner.cleanup()  # its own shutdown_timeout is the same grace
+        await self.services.stop(grace=max(0.0, until - loop.time()))
 
 
 def build_bot(
@@ -83,6 +89,7 @@ async def start_bot(
             more_routes=more_routes,
         ),
         access_log=None,
+        shutdown_timeout=settings.shutdown_grace,  # requests in flight on stop may finish
     )
     await runner.setup()
     site = web.TCPSite(runner, host or settings.host, settings.port if port is None else port)

@@ -7,15 +7,18 @@ PostgreSQL) for a short lease that it renews while the work runs; a row is marke
 after its handler returned. A replica that dies holding a lease loses it when the lease runs
 out and another replica takes the row; a failing handler or a stopping replica hands it back.
 Deadlines run as their own tasks, so one incident's page stuck in a back-off never delays
-another's. With an injected fake clock (tests, the demo) nothing polls: ``run_due`` is called
-directly and runs what is due one after another.
+another's. Each poll also claims what falls due before the next poll and fires it at its due
+time; the marks of deadlines that fired together are written in one UPDATE a few ms later.
+With an injected fake clock (tests, the demo) nothing polls: ``run_due`` is called directly and
+runs what is due one after another.
 
 The same table is the outbox: an effect (a page DM, a channel notice, a set-up step) is a row
 due at once, stored in the transaction of the decision that wants it, then run here and now
 (``run_now``) by the replica that decided, or from the table by any replica when that failed
 or the replica died. A failed attempt is retried with a growing back-off until Slack answers
 ok or says it never will (any Slack error but a rate limit, a 5xx or no answer): that is
-logged on one line and the row is closed. Rows of one lane run one at a time, in order.
+logged on one line and the row is closed. Rows of one lane run one at a time, in order (only
+a lane's first unsent row is ever claimed).
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.logs import IncidentRefs, concerning
 from bot.metrics import Metrics
+from bot.tasks import BackgroundTasks
 from incident.clock import Clock
 from incident.ports import ChannelError
 from storage.deadlines import Deadline, SqlDeadlineStore
@@ -47,8 +52,19 @@ BACKOFF_CAP = timedelta(seconds=15)  # Slack unavailable: 2 s, 4 s, 8 s, then ev
 LATER = "later"  # run_now: another replica holds the row, or an earlier row of its lane is unsent
 POLL_INTERVAL = 1.0  # seconds between looks at the table
 LEASE = timedelta(seconds=3)  # renewed every poll while the work runs; a dead replica's runs out
-BATCH = 100  # rows claimed per query
+BATCH = 500  # rows claimed per query
 STOP_GRACE = 10.0  # seconds in-flight work may take to finish on stop before it is handed back
+# Each poll also takes what falls due before the next one and fires it on the dot, so lateness
+# is the event loop's, not the poll interval's. Shorter than the lease, so a row claimed ahead
+# is still held when it falls due; a dead replica's rows are free LEASE after its last poll.
+LOOKAHEAD = timedelta(seconds=1.5 * POLL_INTERVAL)
+assert LOOKAHEAD < LEASE
+# Marks of fired deadlines are gathered this long and written in one UPDATE: at thousands a
+# second, one transaction per fired row is what made a replica fall behind.
+COMPLETE_EVERY = 0.05
+# A deadline claimed ahead is checked (still armed, not cancelled by an ack?) this long before it
+# is due, together with the others due in the same stretch: one query instead of one each.
+CHECK_BEFORE = 0.02
 
 
 def replica_id() -> str:
@@ -59,9 +75,18 @@ class DeadlineScheduler:
     """Implements ``incident.ports.Timers``."""
 
     def __init__(
-        self, store: SqlDeadlineStore, clock: Clock, *, drive_wall_clock: bool, metrics: Metrics | None = None
+        self,
+        store: SqlDeadlineStore,
+        clock: Clock,
+        *,
+        drive_wall_clock: bool,
+        metrics: Metrics | None = None,
+        tasks: BackgroundTasks | None = None,
+        refs: IncidentRefs | None = None,
     ) -> None:
+        self._refs = refs  # every log line about a row names its incident
         self._store = store
+        self._tasks = tasks or BackgroundTasks()  # run_soon's work, drained with the rest on stop
         self.metrics = metrics or Metrics()
         self._clock = clock
         self._handlers: dict[str, FireHandler] = {}
@@ -71,13 +96,19 @@ class DeadlineScheduler:
         self._ticker: AsyncIOScheduler | None = None
         self._wake = asyncio.Event()
         self._in_flight: dict[str, asyncio.Task[str | None]] = {}
-        self._stopping = False
+        self._waiting: set[str] = set()  # claimed ahead, sleeping until due: handed back at once on stop
+        self._done: list[str] = []  # fired, their mark not written yet (still leased, so renewed)
+        self._flusher: asyncio.Task[None] | None = None
+        self._checking: tuple[set[str], asyncio.Future[set[str]]] | None = None
+        self._checks: set[asyncio.Task[None]] = set()
+        self._stopping = False  # no more polling
+        self._closed = False  # stopped: nothing runs here any more
 
     def on(self, kind: str, handler: FireHandler) -> None:
         self._handlers[kind] = handler
 
     async def start(self) -> None:
-        self._stopping = False
+        self._stopping = self._closed = False
         if self._drive:
             self._ticker = AsyncIOScheduler()
             self._ticker.add_job(
@@ -94,7 +125,9 @@ class DeadlineScheduler:
             await self.run_due()
 
     async def stop(self, grace: float = STOP_GRACE) -> None:
-        """Stop claiming; let in-flight work finish for ``grace`` seconds, hand back the rest."""
+        """Stop polling; let in-flight work finish and send the outbox's due rows for ``grace``
+        seconds; hand back the rest (another replica, or this one restarted, takes it)."""
+        until = asyncio.get_running_loop().time() + grace
         self._stopping = True
         if self._ticker is not None:
             self._ticker.shutdown(wait=False)
@@ -104,12 +137,35 @@ class DeadlineScheduler:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._loop
             self._loop = None
+        for key in list(self._waiting):  # not started: another replica may have it now
+            self._in_flight[key].cancel()
+        await self._finish_in_flight(until)
+        await self._flush_outbox(until)
+        await self._finish_in_flight(until)
+        self._closed = True
+        if self._flusher is not None:
+            await asyncio.gather(self._flusher, return_exceptions=True)
+        await self._flush_done()
+
+    async def _finish_in_flight(self, until: float) -> None:
         running = list(self._in_flight.values())
         if running:
-            _, late = await asyncio.wait(running, timeout=grace)
+            remaining = max(0.0, until - asyncio.get_running_loop().time())
+            _, late = await asyncio.wait(running, timeout=remaining)
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
+
+    async def _flush_outbox(self, until: float) -> None:
+        """Send what is due now (effects a stopping request stored, retries that came due)."""
+        loop = asyncio.get_running_loop()
+        while loop.time() < until:
+            claimed = await self._store.claim_due(self.owner, self._clock.now(), LEASE, limit=BATCH)
+            if not claimed:
+                return
+            outcomes = await asyncio.gather(*(self._start(d) for d in claimed))
+            if all(o is not None for o in outcomes):
+                return  # Slack is away: leave the rest to the next replica
 
     async def arm(
         self, key: str, *, kind: str, due_at: datetime, payload: dict[str, Any], lane: str | None = None
@@ -143,7 +199,7 @@ class DeadlineScheduler:
         """``incident.ports.Timers.run_now``: rows without a lane together, each lane in order."""
         results: dict[str, str | None] = dict.fromkeys(keys, LATER)
         remaining = list(keys)
-        while remaining and not self._stopping:
+        while remaining and not self._closed:  # while stopping too: requests in flight flush their effects
             claimed = await self._store.claim_keys(remaining, self.owner, self._clock.now(), LEASE)
             if not claimed:
                 break
@@ -167,8 +223,13 @@ class DeadlineScheduler:
                 break  # the rest of a lane waits behind its failed row; the table retries it
         return results
 
-    def _start(self, deadline: Deadline) -> asyncio.Task[str | None]:
-        task = asyncio.create_task(self._fire(deadline), name=f"deadline:{deadline.key}")
+    def run_soon(self, keys: Sequence[str]) -> None:
+        """``incident.ports.Timers.run_soon``: ``run_now`` as owned background work."""
+        if keys:
+            self._tasks.spawn(self.run_now(list(keys)), name=f"run-soon:{keys[0]}")
+
+    def _start(self, deadline: Deadline, *, on_time: bool = False) -> asyncio.Task[str | None]:
+        task = asyncio.create_task(self._fire(deadline, on_time=on_time), name=f"deadline:{deadline.key}")
         self._in_flight[deadline.key] = task  # its lease is renewed while it runs
         task.add_done_callback(partial(self._landed, deadline.key))
         return task
@@ -178,11 +239,15 @@ class DeadlineScheduler:
             self._wake.clear()
             try:
                 now = self._clock.now()
-                await self._store.renew(list(self._in_flight), self.owner, now + LEASE)
+                await self._store.renew([*self._in_flight, *self._done], self.owner, now + LEASE)
+                if self._done:  # a failed write: again
+                    self._flush_later()
                 while not self._stopping:  # a full batch means more are due: take them now
-                    batch = await self._store.claim_due(self.owner, now, LEASE, limit=BATCH)
+                    batch = await self._store.claim_due(self.owner, now, LEASE, limit=BATCH, due_by=now + LOOKAHEAD)
                     for deadline in batch:
-                        self._start(deadline)
+                        if deadline.key in self._in_flight or deadline.key in self._done:
+                            continue  # its mark is on the way (lease renewed meanwhile)
+                        self._start(deadline, on_time=True)
                     if len(batch) < BATCH:
                         break
             except asyncio.CancelledError:
@@ -198,19 +263,35 @@ class DeadlineScheduler:
     def _landed(self, key: str, _task: asyncio.Task[str | None]) -> None:
         self._in_flight.pop(key, None)
 
-    async def _fire(self, deadline: Deadline) -> str | None:
-        """Run a claimed row's work; None when done (or given up for good), else why it will be retried."""
+    async def _fire(self, deadline: Deadline, *, on_time: bool = False) -> str | None:
+        """Run one row's work; None when done (or given up for good), else why it will be retried.
+        ``on_time`` (the polled path): wait for its due time first, and write its mark with the
+        others that fired in the same moment."""
+        with concerning(await self._refs.of_deadline(deadline) if self._refs else None):
+            return await self._fire_here(deadline, on_time=on_time)
+
+    async def _fire_here(self, deadline: Deadline, *, on_time: bool) -> str | None:
         handler = self._handlers.get(deadline.kind)
         if handler is None:
             log.error("no handler for deadline kind %s (%s)", deadline.kind, deadline.key)
             await self._store.release(deadline.key, self.owner, self._clock.now() + RETRY_AFTER, error="no_handler")
             return "no_handler"
-        now = self._clock.now()
-        self.metrics.deadline_fired(deadline.kind, now - deadline.due_at)
         if deadline.previous_owner not in (None, self.owner):
             log.info("deadline %s taken over from %s", deadline.key, deadline.previous_owner)
             self.metrics.lease_taken_over()
         try:
+            ahead = (deadline.due_at - self._clock.now()).total_seconds() if on_time else 0.0
+            if ahead > 0:
+                self._waiting.add(deadline.key)
+                try:
+                    await asyncio.sleep(max(0.0, ahead - CHECK_BEFORE))
+                    if not await self._still_armed(deadline.key):  # cancelled while it waited (an ack)
+                        return None
+                    await asyncio.sleep(max(0.0, (deadline.due_at - self._clock.now()).total_seconds()))
+                finally:
+                    self._waiting.discard(deadline.key)
+            now = self._clock.now()
+            self.metrics.deadline_fired(deadline.kind, now - deadline.due_at)
             await handler(deadline, now)
         except asyncio.CancelledError:
             # Stopping with the work unfinished: hand it back as it was, another replica takes it.
@@ -236,14 +317,66 @@ class DeadlineScheduler:
                 deadline.key, self.owner, self._clock.now() + RETRY_AFTER, error=type(exc).__name__
             )
             return type(exc).__name__
-        if not await self._store.complete(deadline.key, self.owner, self._clock.now()):
+        if on_time and deadline.lane is None:
+            self._done.append(deadline.key)
+            self._flush_later()
+        elif not await self._store.complete(deadline.key, self.owner, self._clock.now()):
             log.warning("deadline %s: lease lost while its work ran", deadline.key)
-        self._wake_lane(deadline)
+        self._wake_lane(deadline)  # a lane's next row waits for this mark: written at once
         return None
 
     def _wake_lane(self, deadline: Deadline) -> None:
         if deadline.lane is not None:
             self._wake.set()  # the next row of its lane may go now
+
+    async def _still_armed(self, key: str) -> bool:
+        """Whether a deadline claimed ahead was not cancelled meanwhile; the deadlines checked
+        within CHECK_BEFORE / 2 of each other share one query. If the database does not answer, it fires: better a
+        stale step (the escalation ignores those) than a lost page."""
+        if self._checking is None:
+            batch: tuple[set[str], asyncio.Future[set[str]]] = (set(), asyncio.get_running_loop().create_future())
+            self._checking = batch
+            asyncio.get_running_loop().call_later(CHECK_BEFORE / 2, lambda: self._spawn_check(batch))
+        keys, answer = self._checking
+        keys.add(key)
+        return key in await asyncio.shield(answer)
+
+    def _spawn_check(self, batch: tuple[set[str], asyncio.Future[set[str]]]) -> None:
+        self._checking = None  # later keys make the next batch
+        task = asyncio.create_task(self._check(batch), name="deadline-check")
+        self._checks.add(task)
+        task.add_done_callback(self._checks.discard)
+
+    async def _check(self, batch: tuple[set[str], asyncio.Future[set[str]]]) -> None:
+        keys, answer = batch
+        try:
+            armed = await self._store.armed(list(keys))
+        except Exception as exc:
+            log.warning("checking %d deadlines failed, firing them: %s", len(keys), _one_line(exc))
+            armed = set(keys)
+        if not answer.done():
+            answer.set_result(armed)
+
+    def _flush_later(self) -> None:
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_soon(), name="deadline-marks")
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(COMPLETE_EVERY)
+        await self._flush_done()
+
+    async def _flush_done(self) -> None:
+        keys, self._done = self._done, []
+        if not keys:
+            return
+        try:
+            lost = await self._store.complete_many(keys, self.owner, self._clock.now())
+        except Exception as exc:  # the database is away: keep them (leased, renewed) for the next try
+            log.warning("marking %d fired deadlines failed: %s", len(keys), _one_line(exc))
+            self._done.extend(keys)
+            return
+        for key in sorted(lost):
+            log.warning("deadline %s: lease lost while its work ran", key)
 
 
 def backoff(attempts: int) -> timedelta:

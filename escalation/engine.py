@@ -200,10 +200,13 @@ class EscalationEngine:
                     )
                 except StaleEscalation:
                     continue
-                await self._carry_out(incident, actions, plan, now)
-                return actions
-        log.error("escalation for incident %s kept changing under us", incident_id)
-        return []
+                break
+            else:
+                log.error("escalation for incident %s kept changing under us", incident_id)
+                return []
+        # Stored: the next decision need not wait for this one's messages (a Slack back-off).
+        await self._carry_out(incident, actions, plan, now)
+        return actions
 
     async def _what_to_store(
         self,
@@ -260,8 +263,11 @@ class EscalationEngine:
         for action in actions:
             if isinstance(action, Acked):
                 await self._acked(incident, action, now)
-        if plan.effects:
-            await self.timers.run_now([e.key for e in plan.effects])
+        # The page itself is awaited; the outgoing pagers (their own retries, maybe slow) are not.
+        self.timers.run_soon([e.key for e in plan.effects if e.kind == PAGE_OUTGOING])
+        now_keys = [e.key for e in plan.effects if e.kind != PAGE_OUTGOING]
+        if now_keys:
+            await self.timers.run_now(now_keys)
         if plan.entries:
             # One write for every page of the decision, then one event per entry.
             await self.incidents.add_entries(incident.id, plan.entries)

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from fakeslack.recording import RecordedCall
+
+# Called once a method took effect and before its answer goes back: it may hold the answer
+# (sleep) or act at that exact moment (kill the caller, say).
+CallHook = Callable[["RecordedCall"], Awaitable[None]]
 
 FaultKind = Literal["error", "rate_limit", "server_error"]
 
@@ -28,6 +36,7 @@ class FaultPlan:
     def __init__(self) -> None:
         self._queues: defaultdict[str, deque[Fault]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
+        self._hooks: defaultdict[str, list[CallHook]] = defaultdict(list)
         self.down = False
 
     def add(self, method: str, fault: Fault, times: int) -> None:
@@ -52,3 +61,11 @@ class FaultPlan:
     def delay_for(self, method: str) -> float:
         """How long to hold the answer to this call."""
         return self._delays.get(method, self._delays.get(ANY_METHOD, 0.0))
+
+    def hook(self, method: str, hook: CallHook) -> None:
+        """Run ``hook`` after every successful call to ``method`` (or ``*``), before it is answered."""
+        self._hooks[method].append(hook)
+
+    async def after(self, call: RecordedCall) -> None:
+        for hook in [*self._hooks.get(call.method, ()), *self._hooks.get(ANY_METHOD, ())]:
+            await hook(call)

@@ -18,6 +18,7 @@ class RecordedCall:
     status: int = 200
     error: str | None = None
     response: dict[str, Any] = field(default_factory=dict)
+    token: str = ""  # the bearer token it came with: tells apart processes that each have their own
 
     @property
     def ok(self) -> bool:

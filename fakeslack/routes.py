@@ -77,6 +77,7 @@ class SlackRoutes:
             call.args = await read_arguments(request)
         except SlackError as exc:
             return self._answer(call, 200, {"ok": False, "error": exc.error})
+        call.token = _token_of(request, call.args)
         pause = self.faults.delay_for(method)
         if pause:
             await asyncio.sleep(pause)
@@ -88,13 +89,15 @@ class SlackRoutes:
         fault = self.faults.take(method)
         if fault is not None:
             return self._fault_answer(call, fault)
-        auth_error = self.tokens.error_for(_token_of(request, call.args))
+        auth_error = self.tokens.error_for(call.token)
         if auth_error:
             return self._answer(call, 200, {"ok": False, "error": auth_error})
         try:
             body = handler(self.workspace, Args(call.args))
         except SlackError as exc:
             return self._answer(call, 200, {"ok": False, "error": exc.error, **exc.extra})
+        call.response = body
+        await self.faults.after(call)  # done in Slack; the caller has not heard yet
         return self._answer(call, 200, body)
 
     def _fault_answer(self, call: RecordedCall, fault: Fault) -> web.Response:

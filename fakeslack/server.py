@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from fakeslack.faults import Fault, FaultPlan
+from fakeslack.faults import CallHook, Fault, FaultPlan
 from fakeslack.objects import (
     BOT_USER_ID,
     EphemeralMessage,
@@ -322,6 +322,12 @@ class FakeSlack:
     def delay(self, method: str, seconds: float) -> None:
         """Hold answers to ``method`` (``*`` for all) for ``seconds``; 0 removes the delay."""
         self.faults.set_delay(method, seconds)
+
+    def after_call(self, method: str, hook: CallHook) -> None:
+        """Await ``hook(call)`` once a call to ``method`` (``*`` for all) succeeded, before it is
+        answered: the message exists in Slack but the caller does not know yet. A hook that sleeps
+        holds the answer; one that kills the caller kills it at exactly that point."""
+        self.faults.hook(method, hook)
 
     # -- HTTP --------------------------------------------------------------------------------
 

@@ -169,3 +169,7 @@ class Timers(Protocol):
         when another replica holds it or an earlier row of its lane is still unsent). What
         did not run now is retried from the table."""
         ...
+
+    def run_soon(self, keys: Sequence[str]) -> None:
+        """``run_now`` without waiting for it (work nobody should wait on: outgoing pagers)."""
+        ...

@@ -139,14 +139,19 @@ class SqlDeadlineStore:
             count, oldest = (await session.execute(stmt)).one()
         return int(count), oldest
 
-    async def claim_due(self, owner: str, now: datetime, lease: timedelta, limit: int = 100) -> list[Deadline]:
-        """Take up to ``limit`` due deadlines that nobody holds, for ``owner`` until ``now + lease``.
+    async def claim_due(
+        self, owner: str, now: datetime, lease: timedelta, limit: int = 100, *, due_by: datetime | None = None
+    ) -> list[Deadline]:
+        """Take up to ``limit`` deadlines due by ``due_by`` (default ``now``) that nobody holds, for
+        ``owner`` until ``now + lease``: a replica may take what falls due before its next poll
+        and fire it on the dot (``due_by`` stays inside the lease, which the poll renews).
 
         On PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED``, so replicas polling at
         the same moment take disjoint sets; a lease that ran out (its replica died) is free again.
         A row of a lane is taken only once every earlier row of its lane has run.
         """
-        return await self._claim(col(DeadlineRow.due_at) <= now, owner, now, lease, limit)
+        due_by = now if due_by is None else due_by
+        return await self._claim(col(DeadlineRow.due_at) <= due_by, owner, now, lease, limit)
 
     async def claim_keys(self, keys: Sequence[str], owner: str, now: datetime, lease: timedelta) -> list[Deadline]:
         """Take these rows if they are due, free and first of their lane (what ``run_now`` runs)."""
@@ -217,6 +222,35 @@ class SqlDeadlineStore:
                 .values(**values)
             )
         return rowcount(result) == 1
+
+    async def armed(self, keys: list[str]) -> set[str]:
+        """Which of ``keys`` are neither fired nor cancelled (one query for many)."""
+        if not keys:
+            return set()
+        stmt = (
+            select(col(DeadlineRow.key))
+            .where(col(DeadlineRow.key).in_(keys))
+            .where(col(DeadlineRow.fired_at).is_(None))
+            .where(col(DeadlineRow.cancelled_at).is_(None))
+        )
+        async with self._sessions() as session:
+            return set((await session.execute(stmt)).scalars().all())
+
+    async def complete_many(self, keys: list[str], owner: str, now: datetime) -> set[str]:
+        """``complete`` for many deadlines in one transaction; the keys whose lease was lost."""
+        if not keys:
+            return set()
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(DeadlineRow)
+                .where(col(DeadlineRow.key).in_(keys))
+                .where(col(DeadlineRow.claimed_by) == owner)
+                .where(col(DeadlineRow.fired_at).is_(None))
+                .values(fired_at=now, lease_until=None)
+                .returning(col(DeadlineRow.key))
+            )
+            done = set(result.scalars().all())
+        return set(keys) - done
 
     async def release(self, key: str, owner: str, retry_at: datetime, *, error: str | None = None) -> None:
         """Hand a deadline back to run at ``retry_at``: its work failed (``error``, counted as an

@@ -145,12 +145,9 @@ async def test_deadline_work_names_the_incident_of_its_payload(out: io.StringIO)
 
     refs = logs.IncidentRefs(lookup)
 
-    async def handler(deadline: Deadline, now: datetime) -> None:
-        log.warning("escalation step level2 resolved to nobody")
-
-    wrapped = refs.about_deadline(handler)
     for payload in ({"incident_id": 7}, {"incident_id": 7}, {"incident_id": 99}, {}):
-        await wrapped(Deadline("esc:7:1", "escalation", at, payload), at)
+        with logs.concerning(await refs.of_deadline(Deadline("esc:7:1", "escalation", at, payload))):
+            log.warning("escalation step level2 resolved to nobody")
     assert [line.get("incident") for line in lines(out)] == ["INC-2026-0012", "INC-2026-0012", None, None]
     assert looked_up == [7, 99]  # a ref once known is not looked up again
     assert refs.in_channel("C0INC") == "INC-2026-0012" and refs.in_channel(None) is None

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.scheduler import LEASE, DeadlineScheduler
+from bot.scheduler import LEASE, POLL_INTERVAL, DeadlineScheduler
 from incident.clock import FakeClock, SystemClock
 from storage.deadlines import Deadline, SqlDeadlineStore
 
@@ -179,3 +179,27 @@ async def test_polling_replicas_fire_every_deadline_once_and_soon(engine: AsyncE
     assert sorted(keys) == sorted({*(f"inc{n}:ack:1" for n in range(30)), "inc99:ack:1"})
     assert len(keys) == len(set(keys))
     assert max(late for _, late in fired) < 5
+
+
+async def test_a_deadline_claimed_ahead_fires_on_the_dot_unless_cancelled_meanwhile(engine: AsyncEngine) -> None:
+    """The poll takes what falls due before the next poll; one cancelled while it waits never fires."""
+    clock, fired = SystemClock(), list[tuple[str, float]]()
+    scheduler = DeadlineScheduler(SqlDeadlineStore(engine), clock, drive_wall_clock=True)
+
+    async def record(deadline: Deadline, now: datetime) -> None:
+        fired.append((deadline.key, (clock.now() - deadline.due_at).total_seconds()))
+
+    scheduler.on("page", record)
+    due = clock.now() + timedelta(seconds=0.6)
+    await scheduler.arm("inc1:ack:0", kind="page", due_at=due, payload={})
+    await scheduler.arm("inc2:ack:0", kind="page", due_at=due, payload={})
+    await scheduler.start()
+    try:
+        await asyncio.sleep(0.3)  # both claimed by the first poll by now, waiting for their time
+        assert await scheduler.cancel("inc2:ack:0")
+        await asyncio.sleep(0.6)
+    finally:
+        await scheduler.stop()
+    assert [key for key, _ in fired] == ["inc1:ack:0"]
+    assert 0 <= fired[0][1] < POLL_INTERVAL / 2  # at its time, not at the next poll
+    assert await scheduler.pending() == []  # one fired and marked, one cancelled

@@ -101,12 +101,14 @@ async def test_a_whole_incident_logs_json_lines_without_secrets_and_pings_the_he
         fake.rate_limit_next("conversations.setTopic")  # retried after Retry-After
         fake.server_error_next("pins.add", status=503)  # retried
         assert (await sender.command("declare Checkout down --sev critical")).status == 200
-        pages = await Cluster(fake, [replica]).wait_for_pages(2, timeout=20, linger=0.2)  # level2 after 4 s
+        pages = await Cluster(fake, [replica], "").wait_for_pages(2, timeout=20, linger=0.2)  # level2 after 4 s
         assert [level for _, level, _ in pages] == [1, 2]
         ref = pages[0][0]
         channel = next(c.response["channel"]["id"] for c in fake.calls_to("conversations.create") if c.ok)
         fake.fail_next("chat.postMessage", "channel_not_found", times=3)  # the ack's channel notice is refused
-        assert (await sender.command("ack", channel_id=channel, user_id="U0CAROL")).status == 200
+        acked = await sender.command("ack", channel_id=channel, user_id="U0CAROL")
+        print("ACKRESP", acked.status, acked.text, acked.elapsed)
+        assert acked.status == 200
         assert (await sender.command("resolve rolled back", channel_id=channel)).status == 200
         await wait_until(lambda: len(receiver.pings) >= 3, timeout=10)
         await wait_until(lambda: receiver.hooks >= 1, timeout=10)

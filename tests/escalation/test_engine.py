@@ -98,6 +98,7 @@ class Timers:
         self.effects: dict[str, tuple[str, dict[str, object]]] = {}
         self.used: set[str] = set()
         self.deliver: Any = None
+        self.soon: list[str] = []
 
     async def arm(
         self, key: str, *, kind: str, due_at: datetime, payload: dict[str, object], lane: str | None = None
@@ -110,6 +111,9 @@ class Timers:
         else:
             self.effects[key] = (kind, payload)
         return True
+
+    def run_soon(self, keys: Sequence[str]) -> None:
+        self.soon.extend(keys)
 
     async def run_now(self, keys: Sequence[str]) -> dict[str, str | None]:
         for key in keys:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,15 +19,18 @@ from pathlib import Path
 import aiohttp
 import pytest
 import yaml
+from sqlalchemy import create_engine, text
 
 from bot.local_stack import ANNOUNCE_CHANNEL, BOT_TOKEN, PEOPLE, SIGNING_SECRET
 from fakeslack.recording import RecordedCall
 from fakeslack.sender import SlackSender
 from fakeslack.server import FakeSlack
+from storage.database import normalize_database_url
 from tests.conftest import PG_URL, _drop_schema, _require_pg
 from tests.e2e.test_escalation import is_page
 
 ACK_WITHIN = 4  # seconds each level has to acknowledge, so a whole escalation takes ~8 s
+HANDLE_WITHIN = "10m"  # an acknowledged level keeps the incident for the whole test
 TEAM = {
     "announcement_channel": ANNOUNCE_CHANNEL,
     "roster": {
@@ -39,9 +43,8 @@ TEAM = {
     "policy": {
         "critical": {
             "steps": [
-                {"level": "level1", "ack_within": f"{ACK_WITHIN}s"},
-                {"level": "level2", "ack_within": f"{ACK_WITHIN}s"},
-                {"level": "level3", "ack_within": f"{ACK_WITHIN}s"},
+                {"level": f"level{n}", "ack_within": f"{ACK_WITHIN}s", "handle_within": HANDLE_WITHIN}
+                for n in (1, 2, 3)
             ]
         }
     },
@@ -62,6 +65,11 @@ class Replica:
     log: Path
     env: dict[str, str]
     process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def token(self) -> str:
+        """Each replica has its own bot token, so the fake's records tell who sent a call."""
+        return self.env["SLACK_BOT_TOKEN"]
 
     @property
     def url(self) -> str:
@@ -91,10 +99,11 @@ class Replica:
                 await asyncio.sleep(0.2)
         raise AssertionError(f"replica on {self.port} not ready:\n{self.log.read_text()}")
 
-    def signal(self, sig: signal.Signals) -> None:
+    def signal(self, sig: signal.Signals, timeout: float = 30) -> int:
+        """Send ``sig`` and wait for the process to exit; its exit code."""
         assert self.process is not None
         self.process.send_signal(sig)
-        self.process.wait(timeout=20)
+        return self.process.wait(timeout=timeout)
 
     def kill_quietly(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -106,10 +115,41 @@ class Replica:
 class Cluster:
     fake: FakeSlack
     replicas: list[Replica]
+    pg_url: str
     started: float = field(default_factory=time.time)
+
+    def holding(self) -> Counter[int]:
+        """Deadlines claimed and not yet done, by the index of the replica holding them."""
+        db = normalize_database_url(self.pg_url)
+        engine = create_engine(db.sync_url)
+        try:
+            with engine.connect() as conn:
+                owners: list[str] = list(
+                    conn.execute(
+                        text(
+                            f'SELECT claimed_by FROM "{db.schema}".deadlines'  # noqa: S608 - the test's own schema
+                            " WHERE claimed_by IS NOT NULL AND fired_at IS NULL AND cancelled_at IS NULL"
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+                pids = [int(owner.split(":")[1]) for owner in owners]
+        finally:
+            engine.dispose()
+        by_pid = {r.process.pid: i for i, r in enumerate(self.replicas) if r.process is not None}
+        return Counter(by_pid[pid] for pid in pids if pid in by_pid)
 
     def sender(self, index: int) -> SlackSender:
         return SlackSender(f"{self.replicas[index].url}/slack/events", SIGNING_SECRET, fake=self.fake)
+
+    def replica_of(self, call: RecordedCall) -> int:
+        return next(i for i, r in enumerate(self.replicas) if r.token == call.token)
+
+    def dm_user(self, dm: str) -> str:
+        """Who the bot opened direct conversation ``dm`` with."""
+        opened = self.fake.calls_to("conversations.open")
+        return next(str(c.args["users"]) for c in opened if c.response.get("channel", {}).get("id") == dm)
 
     def pages(self) -> list[tuple[str, int, RecordedCall]]:
         """(incident ref, level, call) for every page DM the fake received, in order."""
@@ -139,6 +179,19 @@ class Cluster:
         await asyncio.sleep(linger)
         return self.pages()
 
+    async def acknowledge(self, index: int, page: RecordedCall) -> None:
+        """The paged person clicks the page DM's button, through replica ``index``."""
+        dm = str(page.args["channel"])
+        message = next(m for m in self.fake.messages(dm) if m.ts == page.response["ts"])
+        assert message.blocks is not None
+        value = next(
+            e["value"] for b in message.blocks for e in b.get("elements", []) if e.get("action_id") == "page_ack"
+        )
+        click = self.sender(index).block_actions(
+            "page_ack", value, user_id=self.dm_user(dm), channel_id=dm, message_ts=message.ts
+        )
+        assert (await self.sender(index).interactivity(click)).status == 200
+
     def logs(self) -> str:
         return "\n".join(r.log.read_text(errors="replace") for r in self.replicas if r.log.exists())
 
@@ -153,7 +206,7 @@ def pg_schema() -> Iterator[str]:
         _drop_schema(schema)
 
 
-async def start_cluster(pg_url: str, tmp_path: Path, count: int) -> Cluster:
+async def start_cluster(pg_url: str, tmp_path: Path, count: int, extra_env: dict[str, str] | None = None) -> Cluster:
     fake = FakeSlack()
     await fake.start()
     everyone = [p[0] for p in PEOPLE]
@@ -165,16 +218,19 @@ async def start_cluster(pg_url: str, tmp_path: Path, count: int) -> Cluster:
     config.write_text(yaml.safe_dump(TEAM))
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HIKESHI_", "DATABASE_"))},
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        **(extra_env or {}),
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": fake.api_url,
         "DATABASE_URL": pg_url,
         "HIKESHI_CONFIG": str(config),
     }
-    replicas = [Replica(_free_port(), tmp_path / f"replica{i}.log", env) for i in range(count)]
+    replicas = [
+        Replica(_free_port(), tmp_path / f"replica{i}.log", {**env, "SLACK_BOT_TOKEN": f"{BOT_TOKEN}-r{i}"})
+        for i in range(count)
+    ]
     for replica in replicas:  # all at once: the migration runs once, under the advisory lock
         replica.start()
-    cluster = Cluster(fake, replicas)
+    cluster = Cluster(fake, replicas, pg_url)
     try:
         await asyncio.gather(*(r.ready() for r in replicas))
     except BaseException:
