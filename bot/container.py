@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -156,7 +158,15 @@ class Services:
         await self.timers.stop()
         await self.settle()
         await self.http.close()
+        self.knowledge.close()
         await self.engine.dispose()
+
+
+def knowledge_workers() -> ProcessPoolExecutor:
+    """One worker process for the knowledge index build and batch embedding: CPU-bound work
+    that, in a thread, held the interpreter so long that requests timed out. Started on first
+    use (forkserver: the worker does not inherit the server's sockets and threads)."""
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
 
 
 def _kb_threshold(team: TeamConfig) -> float:
@@ -227,6 +237,7 @@ def build_services(
         clock,
         threshold=_kb_threshold(team),
         card_interval=knowledge_card_interval(team),
+        workers=knowledge_workers(),
     )
     poster = SlackSuggestionPoster(gateway, team.locale)
     knowledge.poster = poster

@@ -15,7 +15,7 @@ import numpy as np
 
 from knowledge.dense import DenseIndex, Encoder
 from knowledge.entry import KbEntry
-from knowledge.index import TextIndex
+from knowledge.index import Postings, TextIndex
 from knowledge.tokenize import CONCEPT_PREFIX
 
 SEVERITY_FIT = 1.1
@@ -29,8 +29,8 @@ DEFAULT_THRESHOLD = 0.25
 # + BIAS), fitted on the tuning queries of bench/knowledge_eval (never the held-out ones;
 # bench/knowledge_eval/calibrate.py prints the weights): the probability that a suggestion
 # is a relevant entry. Ranking uses the same number.
-HYBRID = (2.79, 3.96, 8.69, -14.27)  # LEX, COVERAGE, DENSE, BIAS with embeddings
-LEXICAL = (3.18, 5.97, 0.0, -13.69)  # without them
+HYBRID = (1.62, 5.51, 9.2, -11.71)  # LEX, COVERAGE, DENSE, BIAS with embeddings
+LEXICAL = (3.53, 5.62, 0.0, -14.57)  # without them
 DENSE_CANDIDATES = 20
 WHY_SHARE = 0.25
 
@@ -76,9 +76,18 @@ class KnowledgeIndex:
     sentence embeddings mixed into one calibrated confidence; without one, lexical alone.
     """
 
-    def __init__(self, entries: Sequence[KbEntry], encoder: Encoder | None = None) -> None:
-        self.text = TextIndex(entries)
-        self.dense = DenseIndex(encoder, self.text.entries) if encoder is not None else None
+    def __init__(
+        self,
+        entries: Sequence[KbEntry],
+        encoder: Encoder | None = None,
+        *,
+        postings: Postings | None = None,
+        matrix: np.ndarray | None = None,
+    ) -> None:
+        """``postings`` and ``matrix`` are the parts built elsewhere (a worker process) for
+        these entries, in this order; without them they are built here."""
+        self.text = TextIndex(entries, postings)
+        self.dense = DenseIndex(encoder, self.text.entries, matrix) if encoder is not None else None
         self.by_id = {e.id: i for i, e in enumerate(self.text.entries)}
 
     @classmethod
