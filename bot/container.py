@@ -34,6 +34,7 @@ from incident.permissions import PermissionConfigError, Permissions
 from incident.reminders_service import NUDGE, ReminderService
 from incident.service import CHANNEL_RETRY, IncidentService
 from incident.severity import DEFAULT_SCALE, SeverityScale
+from knowledge.index import lower_priority
 from knowledge.rank import DEFAULT_THRESHOLD as KB_THRESHOLD
 from knowledge.service import KnowledgeService
 from postmortem.service import PostmortemService
@@ -165,8 +166,11 @@ class Services:
 def knowledge_workers() -> ProcessPoolExecutor:
     """One worker process for the knowledge index build and batch embedding: CPU-bound work
     that, in a thread, held the interpreter so long that requests timed out. Started on first
-    use (forkserver: the worker does not inherit the server's sockets and threads)."""
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
+    use (forkserver: the worker does not inherit the server's sockets and threads), at the
+    lowest CPU priority: with it on the server's core, requests still come first."""
+    return ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("forkserver"), initializer=lower_priority
+    )
 
 
 def _kb_threshold(team: TeamConfig) -> float:

@@ -14,6 +14,7 @@ and what crosses the process boundary is compact.
 
 from __future__ import annotations
 
+import os
 import zlib
 from array import array
 from collections.abc import Iterable, Sequence
@@ -119,6 +120,34 @@ def build_postings(entries: Iterable[Fields]) -> Postings:
         near_keys[ranked],
         np.frombuffer(owners, dtype=np.intc).astype(np.int32)[ranked],
     )
+
+
+_FIELD, _ENTRY = "\x1f", "\x1e"  # ASCII unit and record separators, never in entry text
+
+
+def pack_fields(entries: Sequence[Fields]) -> tuple[str, tuple[float, ...]]:
+    """Every entry's fields as one string, and the field weights (the same for every entry):
+    one object to hand to a worker process, pickled in a few milliseconds where a list of
+    tuples took a tenth of a second of this process's interpreter at 20k entries."""
+    weights = tuple(w for _, w in entries[0]) if entries else ()
+    texts = []
+    for fields in entries:
+        if tuple(w for _, w in fields) != weights:
+            raise ValueError("every entry must have the same fields and weights")
+        texts.append(_FIELD.join(t.replace(_FIELD, " ").replace(_ENTRY, " ") for t, _ in fields))
+    return _ENTRY.join(texts), weights
+
+
+def lower_priority() -> None:
+    """A worker process's initializer: the lowest CPU priority, so on a shared core the
+    server answering requests always runs first and the index build takes what is left."""
+    os.nice(19)
+
+
+def build_packed(joined: str, weights: tuple[float, ...], size: int) -> Postings:
+    """``build_postings`` over what ``pack_fields`` made of ``size`` entries."""
+    rows = joined.split(_ENTRY) if size else []
+    return build_postings(list(zip(row.split(_FIELD), weights, strict=True)) for row in rows)
 
 
 class TextIndex:

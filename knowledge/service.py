@@ -20,7 +20,7 @@ from incident.model import EntrySource, Incident
 from incident.ports import IncidentStore, NewEntry
 from knowledge.dense import DIMENSIONS, Encoder, default_encoder, embed_texts, embedding_text, pack, unit_rows
 from knowledge.entry import INITIAL_SUCCESS_RATE, KbEntry, updated_success_rate
-from knowledge.index import build_postings
+from knowledge.index import build_packed, pack_fields
 from knowledge.ingest import IngestReport, Source, plan_import
 from knowledge.rank import Hit, KnowledgeIndex, SearchContext
 
@@ -115,16 +115,27 @@ class KnowledgeService:
         (each entry's weighted fields), and come back as a few arrays; what stays on the
         event loop (reading rows, the fields, the embedding matrix) goes in small chunks.
         The embedding model (when the extra is installed) is loaded once per process."""
-        entries = await self.store.all()
+        # Reading tens of thousands of entries allocates millions of objects: left on, the
+        # collector would walk all of them again and again (pauses of 0.2–0.5 s at 20k), and
+        # once more when turned back on, unless they are frozen first (they live as long as
+        # the index, and hold no reference cycles).
+        gc.disable()
+        try:
+            entries = await self.store.all()
+            fields: list[list[tuple[str, float]]] = []
+            for start in range(0, len(entries), _CHUNK):
+                fields += [e.searchable() for e in entries[start : start + _CHUNK]]
+                await asyncio.sleep(0)
+            joined, weights = pack_fields(fields)
+            del fields
+        finally:
+            gc.freeze()
+            gc.enable()
         encoder = await asyncio.to_thread(self.encoder)
         if encoder is not None:
             await self._embed([e for e in entries if e.embedding is None], encoder)
-        fields: list[list[tuple[str, float]]] = []
-        for start in range(0, len(entries), _CHUNK):
-            fields += [e.searchable() for e in entries[start : start + _CHUNK]]
-            await asyncio.sleep(0)
-        postings = await self._run(build_postings, fields)
-        del fields
+        postings = await self._run(build_packed, joined, weights, len(entries))
+        del joined
         matrix = None
         if encoder is not None:
             matrix = np.zeros((len(entries), DIMENSIONS), dtype=np.float32)
@@ -132,9 +143,8 @@ class KnowledgeService:
                 matrix[start : start + _CHUNK] = unit_rows([e.embedding for e in entries[start : start + _CHUNK]])
                 await asyncio.sleep(0)
         self.index = KnowledgeIndex(entries, encoder, postings=postings, matrix=matrix)
-        # The entries live as long as the index and hold no cycles: keep the collector from
-        # walking all of them on every full collection (at 100k entries that was a pause of
-        # a few hundred milliseconds inside random requests).
+        # The same for the index itself: at 100k entries a full collection walking it was a
+        # pause of a few hundred milliseconds inside random requests.
         gc.freeze()
         log.info("knowledge index built: %d entries, %s ranking", len(self.index), self.index.mode)
 
