@@ -1,6 +1,12 @@
 """Knowledge-base query latency at 10k and 100k entries, loaded from SQLite and PostgreSQL.
 
     .venv/bin/python bench/bench_kb_latency.py [--sizes 10000 100000] [--db memory sqlite postgres] [--hybrid]
+    .venv/bin/python bench/bench_kb_latency.py --floor --hybrid --sizes 100000   # what RESULTS.md holds
+
+``--floor``: for each size, build our lexical index and, as the floor, ``bm25s`` indexing the
+same tokens (our tokenizer's, produced in the same process), each in a fresh process, timed and
+with its peak RSS; bm25s querying the same tokens gives the query floor. Writes the
+``kb_latency`` section of bench/RESULTS.md unless ``--no-write``.
 
 Synthetic entries are generated from the starter knowledge base's vocabulary (both
 languages). For each store: bulk-load, read all entries back (``memory`` skips the
@@ -26,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.results import pct as percentile  # noqa: E402
+from bench.results import stamp, table, write_section  # noqa: E402
 from knowledge.dense import default_encoder, embed_entries  # noqa: E402
 from knowledge.entry import KbEntry  # noqa: E402
 from knowledge.ingest import plan_import, read_sources  # noqa: E402
@@ -103,7 +111,136 @@ def report(db: str, size: int, insert: float, load: float, build: float, timings
     )
 
 
-def embed(entries: list[KbEntry], real: int) -> None:
+def build_in_child(kind: str, size: int) -> dict[str, float]:
+    """Build one index in a fresh process: (seconds, peak RSS MiB, RSS MiB before the build)."""
+    import json
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, __file__, "--role", kind, "--sizes", str(size)], capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def child(kind: str, size: int) -> None:
+    """``--role ours|floor``: build one index over ``size`` synthetic entries and print its cost."""
+    import json
+
+    entries = synthetic(size)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    if kind == "ours":
+        from knowledge.index import TextIndex
+
+        TextIndex(entries)
+    else:
+        import bm25s
+
+        from knowledge.tokenize import tokens
+
+        corpus = [[t for text, _ in e.searchable() for t in tokens(text)] for e in entries]
+        bm25s.BM25().index(corpus, show_progress=False)
+    took = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": took, "peak": peak, "before": before}))
+
+
+def bm25s_query_floor(entries: list[KbEntry]) -> list[float]:
+    """bm25s querying the same tokens (ours), 300 queries, ms each."""
+    import bm25s
+
+    from knowledge.tokenize import tokens
+
+    model = bm25s.BM25()
+    model.index([[t for text, _ in e.searchable() for t in tokens(text)] for e in entries], show_progress=False)
+    vocab = set(model.vocab_dict)
+    timings = []
+    for i in range(300):
+        s = time.perf_counter()
+        words = [t for t in tokens(QUERIES[i % len(QUERIES)]) if t in vocab]
+        if words:
+            model.retrieve([words], k=3, show_progress=False)
+        timings.append((time.perf_counter() - s) * 1000)
+    return timings
+
+
+def floor_run(args: argparse.Namespace) -> None:
+    import gc
+
+    rows = []
+    missed = []
+    for size in args.sizes:
+        ours, floor = build_in_child("ours", size), build_in_child("floor", size)
+        time_ratio, rss_ratio = ours["seconds"] / floor["seconds"], ours["peak"] / floor["peak"]
+        growth = (ours["peak"] - ours["before"]) / max(1.0, floor["peak"] - floor["before"])
+        print(f"{size}: build ours {ours} floor {floor}", flush=True)
+        entries = synthetic(size)
+        floor_q = bm25s_query_floor(entries)
+        lexical = KnowledgeIndex.build(entries)
+        gc.freeze()
+        lex_q = time_queries(lexical)
+        del lexical
+        hybrid_q: list[float] = []
+        embed_s = 0.0
+        if args.hybrid:
+            embed_s = embed(entries, min(args.embed, size))
+            index = KnowledgeIndex.build(entries, default_encoder())
+            gc.freeze()
+            hybrid_q = time_queries(index)
+            del index
+        p95 = percentile(hybrid_q or lex_q, 95)
+        if p95 > 50:
+            missed.append(f"query p95 {p95:.1f} ms at {size:,} (target ≤ 50 ms)")
+        if time_ratio > 2 or rss_ratio > 2:
+            missed.append(f"build {time_ratio:.2f}× / peak RSS {rss_ratio:.2f}× bm25s at {size:,} (target ≤ 2×)")
+        rows.append(
+            [
+                f"{size:,}",
+                f"{floor['seconds']:.1f} s / {floor['peak']:.0f} MiB",
+                f"{ours['seconds']:.1f} s / {ours['peak']:.0f} MiB",
+                f"{time_ratio:.2f}× / {rss_ratio:.2f}× (growth {growth:.2f}×)",
+                f"{percentile(floor_q, 50):.2f} / {percentile(floor_q, 95):.2f}",
+                f"{percentile(lex_q, 50):.2f} / {percentile(lex_q, 95):.2f}",
+                f"{percentile(hybrid_q, 50):.2f} / {percentile(hybrid_q, 95):.2f}" if hybrid_q else "—",
+                f"{embed_s / min(args.embed, size) * 1000:.1f} ms × {min(args.embed, size):,} = {embed_s:.0f} s"
+                if args.hybrid
+                else "—",
+            ]
+        )
+    header = [
+        "entries",
+        "floor: bm25s build / peak RSS",
+        "ours: build / peak RSS",
+        "ratio time / RSS",
+        "bm25s query p50 / p95 ms",
+        "lexical p50 / p95 ms",
+        "hybrid p50 / p95 ms",
+        "import: embedding",
+    ]
+    print(table(header, rows))
+    if args.no_write:
+        return
+    body = "\n\n".join(
+        [
+            "## Knowledge base: build, memory and query latency — "
+            "`.venv/bin/python bench/bench_kb_latency.py --floor --hybrid --sizes 100000`",
+            stamp(),
+            "Synthetic entries from the starter KB's vocabulary (both languages). Build and peak RSS: each index "
+            "in a fresh process over the same generated entries (RSS includes the entries themselves, ~the same "
+            "in both); both times include tokenizing (our tokenizer: bm25s indexes the very same tokens); "
+            "growth = peak minus RSS before the build. Queries: 300 (Japanese and English symptoms, one typo), "
+            "limit 3, the collector's objects frozen after the build as the service does. Hybrid: the real "
+            f"model embeds the first {args.embed:,} entries (timed: the cost of an import, one thread), the others "
+            "reuse those vectors (query time does not depend on what they hold). Targets: build and RSS ≤ 2× "
+            "bm25s; hybrid query p95 ≤ 50 ms at 100k.",
+            table(header, rows),
+            ("Missed: " + "; ".join(missed) + ".") if missed else "All targets met in this run.",
+        ]
+    )
+    write_section("kb_latency", body)
+
+
+def embed(entries: list[KbEntry], real: int) -> float:
     """Embed the first ``real`` entries with the model (timed: what an import costs) and give
     the rest those vectors in turn: query time does not depend on what the vectors hold."""
     encoder = default_encoder()
@@ -115,6 +252,7 @@ def embed(entries: list[KbEntry], real: int) -> None:
     print(f"embedded {min(real, len(entries))} entries in {took:.1f} s ({took / max(1, real) * 1000:.1f} ms each)")
     for i, entry in enumerate(entries[real:]):
         entry.embedding = entries[i % real].embedding
+    return took
 
 
 async def run(db: str, size: int, entries: list[KbEntry], hybrid: bool = False) -> None:
@@ -155,7 +293,16 @@ async def main() -> None:
     parser.add_argument("--db", nargs="+", choices=["memory", "sqlite", "postgres"], default=["memory"])
     parser.add_argument("--hybrid", action="store_true", help="embeddings on (memory store only)")
     parser.add_argument("--embed", type=int, default=10_000, help="entries embedded for real with --hybrid")
+    parser.add_argument("--floor", action="store_true", help="build/RSS against bm25s, write RESULTS.md")
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--role", choices=["ours", "floor"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.role:
+        child(args.role, args.sizes[0])
+        return
+    if args.floor:
+        floor_run(args)
+        return
     for size in args.sizes:
         entries = synthetic(size)
         if args.hybrid:

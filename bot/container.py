@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,6 +37,7 @@ from incident.permissions import PermissionConfigError, Permissions
 from incident.reminders_service import NUDGE, ReminderService
 from incident.service import ANNOUNCE, CHANNEL_SETUP, NOTICE, PIN_SUMMARY, IncidentService
 from incident.severity import DEFAULT_SCALE, SeverityScale
+from knowledge.index import lower_priority
 from knowledge.rank import DEFAULT_THRESHOLD as KB_THRESHOLD
 from knowledge.service import KnowledgeService
 from postmortem.service import PostmortemService
@@ -170,7 +173,18 @@ class Services:
         await self.timers.stop(grace=max(0.0, until - loop.time()))
         await self.settle(timeout=max(0.0, until - loop.time()))
         await self.http.close()
+        self.knowledge.close()
         await self.engine.dispose()
+
+
+def knowledge_workers() -> ProcessPoolExecutor:
+    """One worker process for the knowledge index build and batch embedding: CPU-bound work
+    that, in a thread, held the interpreter so long that requests timed out. Started on first
+    use (forkserver: the worker does not inherit the server's sockets and threads), at the
+    lowest CPU priority: with it on the server's core, requests still come first."""
+    return ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("forkserver"), initializer=lower_priority
+    )
 
 
 def _kb_threshold(team: TeamConfig) -> float:
@@ -258,6 +272,7 @@ def build_services(
         clock,
         threshold=_kb_threshold(team),
         card_interval=knowledge_card_interval(team),
+        workers=knowledge_workers(),
     )
     poster = SlackSuggestionPoster(gateway, team.locale)
     knowledge.poster = poster

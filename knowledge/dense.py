@@ -69,6 +69,26 @@ def embed_entries(encoder: Encoder, entries: Sequence[KbEntry], batch: int = 64)
             entry.embedding = pack(vector)
 
 
+def embed_texts(texts: list[str]) -> list[str]:
+    """Packed embeddings of ``texts`` by this process's encoder: what a worker process runs,
+    so batch embedding at import does not hold the serving process's interpreter."""
+    encoder = default_encoder()
+    if encoder is None:
+        raise RuntimeError("the embeddings extra is not installed in the worker's environment")
+    return [pack(v) for v in encoder.encode(texts)]
+
+
+def unit_rows(packed: Sequence[str | None]) -> np.ndarray:
+    """The stored vectors as rows of a float32 matrix, each scaled to length 1 (zeros where absent)."""
+    matrix = np.zeros((len(packed), DIMENSIONS), dtype=np.float32)
+    for i, vector in enumerate(packed):
+        if vector:
+            matrix[i] = unpack(vector)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix /= np.where(norms > 0, norms, 1.0)
+    return matrix
+
+
 def pack(vector: np.ndarray) -> str:
     """A vector as stored with the entry: base64 of little-endian float16 (1 KiB)."""
     return base64.b64encode(np.asarray(vector, dtype="<f2").tobytes()).decode("ascii")
@@ -83,15 +103,14 @@ def unpack(packed: str) -> np.ndarray:
 class DenseIndex:
     """Cosine similarity over the entries' unit vectors (one matrix product per query)."""
 
-    def __init__(self, encoder: Encoder, entries: Sequence[KbEntry]) -> None:
-        embed_entries(encoder, entries)
+    def __init__(self, encoder: Encoder, entries: Sequence[KbEntry], matrix: np.ndarray | None = None) -> None:
+        """``matrix``: the entries' unit rows (``unit_rows``) when already built; otherwise the
+        entries without an embedding get one and the matrix is built here."""
+        if matrix is None:
+            embed_entries(encoder, entries)
+            matrix = unit_rows([e.embedding for e in entries])
         self.encoder = encoder
-        self._matrix = np.zeros((len(entries), DIMENSIONS), dtype=np.float32)
-        for i, entry in enumerate(entries):
-            if entry.embedding:
-                self._matrix[i] = unpack(entry.embedding)
-        norms = np.linalg.norm(self._matrix, axis=1, keepdims=True)
-        self._matrix /= np.where(norms > 0, norms, 1.0)
+        self._matrix = matrix
 
     def similarities(self, query: str) -> np.ndarray:
         """Cosine similarity of the query with every entry, in entry order."""

@@ -15,7 +15,7 @@ import numpy as np
 
 from knowledge.dense import DenseIndex, Encoder
 from knowledge.entry import KbEntry
-from knowledge.index import TextIndex
+from knowledge.index import Postings, TextIndex
 from knowledge.tokenize import CONCEPT_PREFIX
 
 SEVERITY_FIT = 1.1
@@ -76,9 +76,18 @@ class KnowledgeIndex:
     sentence embeddings mixed into one calibrated confidence; without one, lexical alone.
     """
 
-    def __init__(self, entries: Sequence[KbEntry], encoder: Encoder | None = None) -> None:
-        self.text = TextIndex(entries)
-        self.dense = DenseIndex(encoder, self.text.entries) if encoder is not None else None
+    def __init__(
+        self,
+        entries: Sequence[KbEntry],
+        encoder: Encoder | None = None,
+        *,
+        postings: Postings | None = None,
+        matrix: np.ndarray | None = None,
+    ) -> None:
+        """``postings`` and ``matrix`` are the parts built elsewhere (a worker process) for
+        these entries, in this order; without them they are built here."""
+        self.text = TextIndex(entries, postings)
+        self.dense = DenseIndex(encoder, self.text.entries, matrix) if encoder is not None else None
         self.by_id = {e.id: i for i, e in enumerate(self.text.entries)}
 
     @classmethod

@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
+
+import numpy as np
 
 from incident import events
 from incident.clock import Clock
 from incident.events import EventBus, IncidentEvent
 from incident.model import EntrySource, Incident
 from incident.ports import IncidentStore, NewEntry
-from knowledge.dense import Encoder, default_encoder, embed_entries
+from knowledge.dense import DIMENSIONS, Encoder, default_encoder, embed_texts, embedding_text, pack, unit_rows
 from knowledge.entry import INITIAL_SUCCESS_RATE, KbEntry, updated_success_rate
+from knowledge.index import build_packed, pack_fields
 from knowledge.ingest import IngestReport, Source, plan_import
 from knowledge.rank import Hit, KnowledgeIndex, SearchContext
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Work done on the event loop between two yields while (re)indexing: small enough that a
+# request waits a few milliseconds at most.
+_CHUNK = 500
+_EMBED_BATCH = 64
 
 SUGGEST_ON = ("hypothesis", "alert", "note")
 # At most one card post nobody asked for per incident in this long (`knowledge.card_interval`).
@@ -67,6 +78,10 @@ class SuggestionPoster(Protocol):
     async def post(self, incident: Incident, hits: Sequence[Hit], entries: Sequence[KbEntry]) -> None: ...
 
 
+def _encode(encoder: Encoder, texts: list[str]) -> list[str]:
+    return [pack(v) for v in encoder.encode(texts)]
+
+
 class KnowledgeService:
     def __init__(
         self,
@@ -77,8 +92,13 @@ class KnowledgeService:
         threshold: float,
         encoder: Callable[[], Encoder | None] = default_encoder,
         card_interval: timedelta = CARD_INTERVAL,
+        workers: Executor | None = None,
     ) -> None:
+        """``workers``: a process pool for the CPU-heavy parts (index build, batch embedding
+        with the default encoder), so they never hold this process's interpreter; without it
+        they run in a thread."""
         self.store = store
+        self.workers = workers
         self.encoder = encoder
         self.card_interval = card_interval
         self.incidents = incidents
@@ -90,12 +110,66 @@ class KnowledgeService:
         self._bus: EventBus | None = None
 
     async def load(self) -> None:
-        """Rebuild the in-memory index from storage, off the event loop; searches keep
-        using the previous index until the new one is ready. The embedding model (when the
-        extra is installed) is loaded there too, once per process."""
-        entries = await self.store.all()
-        self.index = await asyncio.to_thread(lambda: KnowledgeIndex.build(entries, self.encoder()))
+        """Rebuild the in-memory index from storage; searches keep using the previous index
+        until the new one is ready. The postings are built in ``workers`` from plain data
+        (each entry's weighted fields), and come back as a few arrays; what stays on the
+        event loop (reading rows, the fields, the embedding matrix) goes in small chunks.
+        The embedding model (when the extra is installed) is loaded once per process."""
+        # Reading tens of thousands of entries allocates millions of objects: left on, the
+        # collector would walk all of them again and again (pauses of 0.2–0.5 s at 20k), and
+        # once more when turned back on, unless they are frozen first (they live as long as
+        # the index, and hold no reference cycles).
+        gc.disable()
+        try:
+            entries = await self.store.all()
+            fields: list[list[tuple[str, float]]] = []
+            for start in range(0, len(entries), _CHUNK):
+                fields += [e.searchable() for e in entries[start : start + _CHUNK]]
+                await asyncio.sleep(0)
+            joined, weights = pack_fields(fields)
+            del fields
+        finally:
+            gc.freeze()
+            gc.enable()
+        encoder = await asyncio.to_thread(self.encoder)
+        if encoder is not None:
+            await self._embed([e for e in entries if e.embedding is None], encoder)
+        postings = await self._run(build_packed, joined, weights, len(entries))
+        del joined
+        matrix = None
+        if encoder is not None:
+            matrix = np.zeros((len(entries), DIMENSIONS), dtype=np.float32)
+            for start in range(0, len(entries), _CHUNK):
+                matrix[start : start + _CHUNK] = unit_rows([e.embedding for e in entries[start : start + _CHUNK]])
+                await asyncio.sleep(0)
+        self.index = KnowledgeIndex(entries, encoder, postings=postings, matrix=matrix)
+        # The same for the index itself: at 100k entries a full collection walking it was a
+        # pause of a few hundred milliseconds inside random requests.
+        gc.freeze()
         log.info("knowledge index built: %d entries, %s ranking", len(self.index), self.index.mode)
+
+    async def _run(self, work: Callable[..., T], *args: Any) -> T:
+        if self.workers is None:
+            return await asyncio.to_thread(work, *args)
+        return await asyncio.get_running_loop().run_in_executor(self.workers, work, *args)
+
+    async def _embed(self, entries: Sequence[KbEntry], encoder: Encoder) -> None:
+        """Embed the entries (stored with them from then on), in batches: in ``workers`` with
+        the default encoder there, else with ``encoder`` in a thread."""
+        for start in range(0, len(entries), _EMBED_BATCH):
+            chunk = entries[start : start + _EMBED_BATCH]
+            texts = [embedding_text(e) for e in chunk]
+            if self.workers is not None:
+                packed = await self._run(embed_texts, texts)
+            else:
+                packed = await asyncio.to_thread(_encode, encoder, texts)
+            for entry, vector in zip(chunk, packed, strict=True):
+                entry.embedding = vector
+
+    def close(self) -> None:
+        """Stop the worker processes (at shutdown)."""
+        if self.workers is not None:
+            self.workers.shutdown(wait=False, cancel_futures=True)
 
     @property
     def mode(self) -> str:
@@ -109,7 +183,7 @@ class KnowledgeService:
             encoder = await asyncio.to_thread(self.encoder)
             if upserts and encoder is not None:
                 # Embedded once here and stored with the entry: restarts don't recompute.
-                await asyncio.to_thread(embed_entries, encoder, upserts)
+                await self._embed(upserts, encoder)
             if upserts:
                 await self.store.upsert(upserts, self.clock.now())
                 await self.load()
@@ -120,7 +194,7 @@ class KnowledgeService:
             encoder = await asyncio.to_thread(self.encoder)
             if encoder is not None:
                 entry.embedding = None  # the text may have changed
-                await asyncio.to_thread(embed_entries, encoder, [entry])
+                await self._embed([entry], encoder)
             await self.store.upsert([entry], self.clock.now())
             await self.load()
 

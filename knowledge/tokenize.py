@@ -4,7 +4,8 @@ Latin runs become lower-cased words, lightly stemmed. Japanese has no spaces bet
 words, so runs of Japanese script are cut where the script changes (Kanji, Katakana,
 Hiragana) and each piece becomes overlapping character bigrams: that matches words of any
 length without a morphological dictionary, and cutting at script changes keeps particles
-(が, で, を) from gluing onto the nouns beside them. Known operations terms in either
+(が, で, を) from gluing onto the nouns beside them. A katakana loanword also yields the
+English word it comes from (``loanwords``: インスタンス → instance). Known operations terms in either
 language add a shared *concept* token (``c:timeout``, see ``synonyms``), which is what lets
 "504" find "gateway timeout" and a Japanese query find an English runbook.
 """
@@ -15,6 +16,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from knowledge.loanwords import english
 from knowledge.synonyms import concept_spans
 
 CONCEPT_PREFIX = "c:"
@@ -101,7 +103,14 @@ def tokens(text: str) -> list[str]:
     for start, end, _ in spans:
         if not normalized[start:end].isascii():
             masked[start:end] = " " * (end - start)
-    return [*words(normalized), *japanese_grams("".join(masked)), *concepts]
+    rest = "".join(masked)
+    return [*words(normalized), *japanese_grams(rest), *loanwords(rest), *concepts]
+
+
+def loanwords(normalized: str) -> list[str]:
+    """The English words of the katakana loanwords in the text (インスタンス → instance), so
+    a Japanese symptom shares words with an English runbook where the dictionary is silent."""
+    return [w for script, run in script_runs(normalized) if script == "katakana" for w in words(" ".join(english(run)))]
 
 
 def query_terms(text: str) -> dict[str, float]:
