@@ -16,6 +16,7 @@ from bot.alert_routes import AlertIntake
 from bot.alert_wiring import build_alerts
 from bot.config import ConfigError, Settings, TeamConfig, knowledge_card_interval
 from bot.escalation_wiring import build_escalation
+from bot.offload import ProcessOffload
 from bot.postmortem_wiring import build_postmortems
 from bot.reports import month_report
 from bot.scheduler import DeadlineScheduler
@@ -102,6 +103,7 @@ class Services:
     http: HttpSessions
     alerts: AlertService
     alert_intake: AlertIntake
+    exports: ProcessOffload  # the worker process spreadsheets and large Markdown are built in
 
     def locale(self, requested: str | None = None) -> str:
         return requested or self.team.locale
@@ -156,6 +158,7 @@ class Services:
         await self.timers.stop()
         await self.settle()
         await self.http.close()
+        await self.exports.close()
         await self.engine.dispose()
 
 
@@ -247,6 +250,7 @@ def build_services(
         severity_label=severity_label,
         reader_locale=directory.locale_of if team.follow_slack_locale else None,
     )
+    exports = ProcessOffload()
     postmortem, postmortems, postmortem_later = build_postmortems(
         team=team,
         engine_db=engine,
@@ -257,6 +261,7 @@ def build_services(
         clock=clock,
         bus=bus,
         severity_label=severity_label,
+        offload=exports,
         # On resolution the channel reads "resolved by …", the postmortem, then the invitation
         # to save what was learnt.
         after_draft=poster.offer_save,
@@ -299,4 +304,5 @@ def build_services(
         http=http,
         alerts=alerts,
         alert_intake=alert_intake,
+        exports=exports,
     )

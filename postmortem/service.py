@@ -3,7 +3,6 @@ the version, and publish it to the channel. Also the review and customer-report 
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -18,9 +17,8 @@ from incident.events import EventBus, IncidentEvent
 from incident.impact import DEFAULT_SLA_TARGET
 from incident.model import Incident, Status
 from incident.ports import IncidentStore, Timers
-from postmortem.markdown import render_markdown
 from postmortem.model import ActionItem, KbSuggestion, PageSummary, PostmortemInput, StoredDraft
-from postmortem.workbook import build_workbook
+from postmortem.offload import Offload, render_files
 from timeline.mentions import readable_all
 
 REVIEW = "review_reminder"
@@ -28,7 +26,7 @@ REVIEW = "review_reminder"
 
 class PostmortemStore(Protocol):
     async def add_version(
-        self, incident_id: int, render: Callable[[int], str], at: datetime, names: Mapping[str, str]
+        self, incident_id: int, render: Callable[[int], Awaitable[str]], at: datetime, names: Mapping[str, str]
     ) -> StoredDraft: ...
 
     async def latest(self, incident_id: int) -> StoredDraft | None: ...
@@ -73,9 +71,11 @@ class PostmortemService:
         severity_label: Callable[[str, str], str],
         names: Callable[[Sequence[str]], Awaitable[dict[str, str]]],
         pages: Callable[[int], Awaitable[list[PageSummary]]],
+        offload: Offload,
         readable: Callable[[list[str]], Awaitable[list[str]]] | None = None,
     ) -> None:
         self.readable = readable
+        self.offload = offload
         self.store = store
         self.postmortems = postmortems
         self.publisher = publisher
@@ -186,12 +186,17 @@ class PostmortemService:
         if incident is None or incident.status not in (Status.RESOLVED, Status.CLOSED):
             return None
         pm = await self.build(incident)
-        stored = await self.postmortems.add_version(
-            incident.id, lambda n: render_markdown(replace(pm, version=n)), pm.generated_at, pm.names
-        )
+        workbooks: dict[int, bytes] = {}
+
+        async def render(version: int) -> str:
+            # Both files are CPU-bound (a 100k-entry timeline takes seconds even in a thread,
+            # which still holds the interpreter lock): rendered together, off the event loop.
+            markdown, workbooks[version] = await self.offload(render_files, replace(pm, version=version))
+            return markdown
+
+        stored = await self.postmortems.add_version(incident.id, render, pm.generated_at, pm.names)
         pm = replace(pm, version=stored.version)
-        # openpyxl is CPU-bound: a 10k-row export would stall every other ack for ~0.6 s.
-        workbook = await asyncio.to_thread(build_workbook, pm)
+        workbook = workbooks[stored.version]
         await self.publisher.publish(incident, pm, stored.markdown, workbook)
         return Drafted(stored.version, stored.markdown, workbook)
 

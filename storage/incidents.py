@@ -6,8 +6,9 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -165,12 +166,22 @@ class SqlIncidentStore:
         return rows
 
     async def entries(self, incident_id: int, *, include_deleted: bool = False) -> list[TimelineEntry]:
-        stmt = select(TimelineEntryRow).where(col(TimelineEntryRow.incident_id) == incident_id)
+        # Plain rows, not ORM objects (a fifth of the CPU), turned into entries a slice at a time
+        # with the loop let go in between: a 100,000-entry timeline (an export) must not stall
+        # every other request for the seconds its rows take to convert.
+        table = TimelineEntryRow.__table__  # type: ignore[attr-defined]
+        stmt = select(table).where(table.c.incident_id == incident_id)
         if not include_deleted:
-            stmt = stmt.where(col(TimelineEntryRow.deleted).is_(False))
-        stmt = stmt.order_by(col(TimelineEntryRow.occurred_at), col(TimelineEntryRow.seq))
+            stmt = stmt.where(table.c.deleted.is_(False))
+        stmt = stmt.order_by(table.c.occurred_at, table.c.seq)
         async with self._sessions() as session:
-            return [_entry(r) for r in (await session.execute(stmt)).scalars()]
+            result = await session.execute(stmt)
+            found: list[TimelineEntry] = []
+            for part in result.partitions(_ENTRY_SLICE):
+                found.extend(_entry(r) for r in part)
+                if len(part) == _ENTRY_SLICE:
+                    await asyncio.sleep(0)
+            return found
 
 
 def _entry_row(incident_id: int, seq: int, e: NewEntry, recorded_at: datetime) -> TimelineEntryRow:
@@ -257,7 +268,10 @@ def _row_values(incident: Incident) -> dict[str, object]:
     }
 
 
-def _entry(row: TimelineEntryRow) -> TimelineEntry:
+_ENTRY_SLICE = 500  # rows converted between two turns of the event loop (~5 ms)
+
+
+def _entry(row: TimelineEntryRow | Row[Any]) -> TimelineEntry:
     assert row.id is not None
     return TimelineEntry(
         id=row.id,
