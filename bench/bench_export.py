@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -85,11 +84,6 @@ def floor(size: int) -> dict[str, float]:
     seconds = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"size": size, "xlsx_seconds": seconds, "rss_peak_mib": rss / 1024, "rss_before_mib": baseline / 1024}
-
-
-def load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"{one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
 
 
 def report_input(n: int) -> dict[str, Any]:
@@ -253,6 +247,10 @@ def main() -> None:
     if args.report_floor:
         print(json.dumps(report_floor(args.report_floor)))
         return
+    sys.path.insert(0, str(ROOT))
+    from bench.results import load_average
+
+    started_load = load_average()
     rows = []
     misses = []
     for size in args.sizes:
@@ -324,7 +322,7 @@ def main() -> None:
         [
             "## Postmortem spreadsheet export — `.venv/bin/python bench/bench_export.py`",
             stamp(),
-            f"Load average at the start: {load()}. "
+            f"Load average at the start: {started_load} (1 / 5 / 15 min). "
             "Input: the worked-example incident (tests/postmortem/example.py) plus N timeline entries. Ours = "
             "`build_workbook` (all sheets, styled, fitted, guarded); floor = openpyxl `write_only` appending the "
             "same timeline rows as plain values. Each in a fresh subprocess, the input built (and the message "
