@@ -25,6 +25,7 @@ _.created_at
 _.updated_at
 
 # openpyxl reads the attributes we set on cells, sheets and charts (postmortem/cells.py, report.py).
+_._fonts  # the workbook's font table: index 0 is the default font (postmortem/cells.py workbook())
 _.paperSize
 _.orientation
 _.fitToWidth

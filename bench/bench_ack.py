@@ -40,8 +40,10 @@ from bench.procs import (
     TOKEN,
     Procs,
     cores,
+    descendants,
     fake_state,
     free_port,
+    rss_mib,
     start_fake,
     start_hikeshi,
     wait_port,
@@ -397,7 +399,7 @@ def orchestrate(args: argparse.Namespace) -> None:
         team.write_text(TEAM_YAML + ALERTS_YAML)
         api, control = start_fake(procs, load_core)
         db = Path(tmp) / "hikeshi.db"
-        _, port, _ = start_hikeshi(procs, server_core, api, f"sqlite:///{db}", team)
+        server, port, _ = start_hikeshi(procs, server_core, api, f"sqlite:///{db}", team)
         ours = f"http://127.0.0.1:{port}/slack/events"
         run_load(load_core, ours, api, "declare", 1, count=1)
         time.sleep(1.0)
@@ -442,6 +444,8 @@ def orchestrate(args: argparse.Namespace) -> None:
         try:
             seed_timeline(db, channel, 100_000)
             under["export 100k"] = export_window(load_core, ours, api, channel, control, args.under_load_seconds)
+            under["export 100k"]["server_rss"] = rss_mib(server.pid)
+            under["export 100k"]["worker_rss"] = sum(rss_mib(pid) for pid in descendants(server.pid))
         except Exception as exc:  # keep the figures measured so far
             print(f"export under load failed: {exc!r}", file=sys.stderr)
         # A fresh server over a database holding 20k knowledge entries: its index builds at start-up.
@@ -538,6 +542,11 @@ def render(
         if target.endswith("✘"):
             misses.append(f"help p99 while {name}: {r['p99']:.1f} ms = {ratio:.2f}× our idle p99")
         label = f"{name} (export took {r['export_s']:.1f} s)" if "export_s" in r else name
+        if "worker_rss" in r:
+            label = (
+                f"{name} (export took {r['export_s']:.1f} s; RSS after: server {r['server_rss']:.0f} MiB, "
+                f"export worker and its forkserver {r['worker_rss']:.0f} MiB)"
+            )
         if "alert_n" in r:
             label = (
                 f"{name} ({r['alert_n']:.0f} notifications, {r['alert_202']:.0f} × 202, "
