@@ -1,4 +1,5 @@
-"""The postmortem spreadsheet. CPU-heavy and synchronous: callers run it in a thread.
+"""The postmortem spreadsheet. CPU-heavy and synchronous: callers run it through an ``Offload``
+(the bot: a worker process; a thread would still hold the interpreter lock).
 
 Always written in openpyxl's write-only mode: rows stream to the file, so a 100,000-entry
 timeline costs a few MiB rather than hundreds. Sheet names, headers and labels follow the
