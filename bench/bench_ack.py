@@ -116,6 +116,10 @@ async def generate(
                 r = await sender.command(
                     "postmortem", channel_id=channel, channel_name="inc", response_url=response_url
                 )
+            elif kind == "resolve":
+                r = await sender.command(
+                    "resolve rolled back the load", channel_id=channel, channel_name="inc", response_url=response_url
+                )
             elif kind == "event":
                 r = await sender.event(sender.message(channel, "U0ERIN", f"looking at shard {i}"))
             else:
@@ -472,8 +476,15 @@ def orchestrate(args: argparse.Namespace) -> None:
 def export_window(
     core: str | None, ours: str, api: int, channel: str, control: int, seconds: float
 ) -> dict[str, float]:
-    """Fire ``/incident postmortem`` in the 100k channel, then load ``help`` while it runs."""
+    """Fire ``/incident postmortem`` in the 100k channel, then load ``help`` while it runs.
+
+    A postmortem is only written for a resolved incident: the incident is resolved first, and
+    the postmortem that resolving writes (the same 100k export) is waited for, outside the window."""
     import threading
+
+    before = fake_state(control)["n_calls"]
+    run_load(core, ours, api, "resolve", 1, count=1, channel=channel)
+    wait_upload(control, before, "the postmortem written on resolution")
 
     def trigger() -> None:
         run_load(core, ours, api, "postmortem", 1, count=1, channel=channel)
@@ -486,13 +497,20 @@ def export_window(
     r = figures(run_load(core, ours, api, "help", 10, duration=seconds))
     t.join()
     # The export ends with the file upload: wait for it, so the next figure is not measured under it.
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if any(c["method"] == "files.completeUploadExternal" for c in fake_state(control, before)["calls"]):
-            break
-        time.sleep(0.2)
+    wait_upload(control, before, "the regenerated postmortem")
     r["export_s"] = time.perf_counter() - started
     return r
+
+
+def wait_upload(control: int, since: int, what: str, timeout: float = 180.0) -> None:
+    """Until the stand-in has seen both files of a postmortem uploaded after call ``since``."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        calls = fake_state(control, since)["calls"]
+        if sum(c["method"] == "files.completeUploadExternal" for c in calls) >= 2:
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"{what} was not uploaded within {timeout:.0f} s")
 
 
 def render(

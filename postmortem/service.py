@@ -3,6 +3,7 @@ the version, and publish it to the channel. Also the review and customer-report 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -15,7 +16,7 @@ from incident import events
 from incident.clock import Clock
 from incident.events import EventBus, IncidentEvent
 from incident.impact import DEFAULT_SLA_TARGET
-from incident.model import Incident, Status
+from incident.model import Incident, Status, TimelineEntry
 from incident.ports import IncidentStore, Timers
 from postmortem.model import ActionItem, KbSuggestion, PageSummary, PostmortemInput, StoredDraft
 from postmortem.offload import Offload, render_files
@@ -139,8 +140,16 @@ class PostmortemService:
         """The postmortem's input. Names are looked up, or taken from ``known`` (a stored
         version's names: then nothing is asked of Slack)."""
         entries = await self.store.entries(incident.id)
-        people = {u for e in entries for u in ([e.actor] if e.actor else [])}
-        people |= {m for e in entries for m in _MENTION.findall(e.text)}
+        # A timeline can hold 100,000 entries: every pass over it here lets the event loop run
+        # between slices, so other requests are answered while an export is assembled.
+        people: set[str] = set()
+        for i, e in enumerate(entries, 1):
+            if e.actor:
+                people.add(e.actor)
+            if "<@" in e.text:
+                people.update(_MENTION.findall(e.text))
+            if i % _SLICE == 0:
+                await asyncio.sleep(0)
         pages = await self.pages(incident.id)
         people |= {u for p in pages for u in (*p.user_ids, p.acked_by) if u}
         if incident.commander:
@@ -154,7 +163,12 @@ class PostmortemService:
             texts = await readable_all(texts, _KnownNames(names))
         elif self.readable is not None:
             texts = await self.readable(texts)
-        entries = [replace(e, text=text) for e, text in zip(entries, texts, strict=True)]
+        readable_entries: list[TimelineEntry] = []
+        for i, (e, text) in enumerate(zip(entries, texts, strict=True), 1):
+            readable_entries.append(e if text == e.text else replace(e, text=text))
+            if i % _SLICE == 0:
+                await asyncio.sleep(0)
+        entries = readable_entries
         locale = locale or incident.locale or self.settings.locale
         suggestions = [
             KbSuggestion(
@@ -208,6 +222,8 @@ class PostmortemService:
         pm = await self.build(incident, known=stored.names)
         return stored, replace(pm, version=stored.version, generated_at=stored.generated_at)
 
+
+_SLICE = 2_000  # entries handled between two turns of the event loop
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 
