@@ -19,7 +19,7 @@ from incident.impact import DEFAULT_SLA_TARGET
 from incident.model import Incident, Status, TimelineEntry
 from incident.ports import IncidentStore, Timers
 from postmortem.model import ActionItem, KbSuggestion, PageSummary, PostmortemInput, StoredDraft
-from postmortem.offload import Offload, render_files
+from postmortem.offload import Offload, pack, render_packed
 from timeline.mentions import readable_all
 
 REVIEW = "review_reminder"
@@ -200,12 +200,13 @@ class PostmortemService:
         if incident is None or incident.status not in (Status.RESOLVED, Status.CLOSED):
             return None
         pm = await self.build(incident)
+        light, entries = await pack(pm)
         workbooks: dict[int, bytes] = {}
 
         async def render(version: int) -> str:
             # Both files are CPU-bound (a 100k-entry timeline takes seconds even in a thread,
             # which still holds the interpreter lock): rendered together, off the event loop.
-            markdown, workbooks[version] = await self.offload(render_files, replace(pm, version=version))
+            markdown, workbooks[version] = await self.offload(render_packed, replace(light, version=version), entries)
             return markdown
 
         stored = await self.postmortems.add_version(incident.id, render, pm.generated_at, pm.names)
