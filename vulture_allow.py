@@ -26,6 +26,7 @@ _.updated_at
 _.last_error  # deadline_tables.py: why an outbox row was retried or given up, for the operator
 
 # openpyxl reads the attributes we set on cells, sheets and charts (postmortem/cells.py, report.py).
+_._fonts  # the workbook's font table: index 0 is the default font (postmortem/cells.py workbook())
 _.paperSize
 _.orientation
 _.fitToWidth
@@ -109,3 +110,6 @@ _.AUTOMATIC_KINDS  # incident/model.py: only tests/timeline/test_kinds.py reads 
 
 # logging.Formatter reads the cached traceback text a record carries (bot/logs.py clears it).
 _.exc_text
+# Called as ``await offload(fn, …)`` (bot/offload.py, the postmortem.offload.Offload port): Python
+# calls __call__, vulture does not see it.
+_.__call__

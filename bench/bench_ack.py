@@ -40,13 +40,15 @@ from bench.procs import (
     TOKEN,
     Procs,
     cores,
+    descendants,
     fake_state,
     free_port,
+    rss_mib,
     start_fake,
     start_hikeshi,
     wait_port,
 )
-from bench.results import pct, stamp, table, write_section
+from bench.results import load_average, pct, stamp, table, write_section
 
 HERE = Path(__file__).resolve()
 # Slack gives up after 3 s and retries events; a request unanswered after this counts as a timeout.
@@ -113,6 +115,10 @@ async def generate(
             elif kind == "postmortem":
                 r = await sender.command(
                     "postmortem", channel_id=channel, channel_name="inc", response_url=response_url
+                )
+            elif kind == "resolve":
+                r = await sender.command(
+                    "resolve rolled back the load", channel_id=channel, channel_name="inc", response_url=response_url
                 )
             elif kind == "event":
                 r = await sender.event(sender.message(channel, "U0ERIN", f"looking at shard {i}"))
@@ -185,6 +191,108 @@ def figures(r: dict[str, Any]) -> dict[str, float]:
     }
 
 
+# -- alerts arriving while we measure ---------------------------------------------------------------------
+
+ALERT_TOKEN = "bench-alertmanager-token"
+ALERTS_YAML = f"""\
+alerts:
+  triage_channel: C0INCIDENTS
+  sources:
+    - {{name: prod-alertmanager, type: alertmanager, token: {ALERT_TOKEN}}}
+"""
+
+
+def alertmanager_body(seq: int, critical: bool) -> dict[str, Any]:
+    """One Alertmanager webhook notification (version 4) with one firing alert, shaped as a real
+    Alertmanager 0.25 sends it (../shared/data/alertmanager): its own group, so each is new."""
+    service = f"svc-{seq % 40}"
+    labels = {
+        "alertname": "HighErrorRate" if critical else "DiskFillingUp",
+        "env": "prod",
+        "instance": f"10.0.{seq % 7}.{seq % 250}:8080",
+        "job": service,
+        "service": service,
+        "severity": "critical" if critical else "info",
+    }
+    annotations = {"summary": f"5xx ratio above 5% on {labels['instance']}", "description": f"bench alert {seq}"}
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return {
+        "receiver": "hikeshi",
+        "status": "firing",
+        "alerts": [
+            {
+                "status": "firing",
+                "labels": labels,
+                "annotations": annotations,
+                "startsAt": started,
+                "endsAt": "0001-01-01T00:00:00Z",
+                "generatorURL": "http://prometheus.example.internal:9090/graph",
+                "fingerprint": f"{seq:016x}",
+            }
+        ],
+        "groupLabels": {"alertname": labels["alertname"], "service": service, "seq": str(seq)},
+        "commonLabels": labels,
+        "commonAnnotations": annotations,
+        "externalURL": "http://127.0.0.1:19093",
+        "version": "4",
+        "groupKey": f'{{}}:{{alertname="{labels["alertname"]}", service="{service}", seq="{seq}"}}',
+        "truncatedAlerts": 0,
+    }
+
+
+async def send_alerts(url: str, per_minute: int, seconds: float) -> dict[str, Any]:
+    """Alertmanager notifications at ``per_minute`` for ``seconds`` (3 % critical: they declare)."""
+    import aiohttp
+
+    interval, total = 60.0 / per_minute, int(per_minute * seconds / 60)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT)) as session:
+
+        async def one(seq: int) -> None:
+            body = json.dumps(alertmanager_body(seq, critical=seq % 33 == 5)).encode() + b"\n"
+            started = time.perf_counter()
+            try:
+                async with session.post(
+                    url,
+                    data=body,
+                    headers={"Authorization": f"Bearer {ALERT_TOKEN}", "Content-Type": "application/json"},
+                ) as r:
+                    await r.read()
+                    statuses[r.status] = statuses.get(r.status, 0) + 1
+            except TimeoutError:
+                statuses[0] = statuses.get(0, 0) + 1
+            latencies.append((time.perf_counter() - started) * 1000)
+
+        begin = time.perf_counter()
+        sends = []
+        for seq in range(total):
+            wait = begin + seq * interval - time.perf_counter()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            sends.append(asyncio.create_task(one(seq)))
+        await asyncio.gather(*sends)
+    return {"latencies": latencies, "statuses": statuses, "wall": time.perf_counter() - begin}
+
+
+def alerts_window(
+    procs: Procs, core: str | None, port: int, ours: str, api: int, seconds: float, per_minute: int
+) -> dict[str, float]:
+    """``help`` at concurrency 10 while Alertmanager notifications arrive at ``per_minute``."""
+    cmd = [PY, str(HERE), "--role", "alerts", "--url", f"http://127.0.0.1:{port}/hooks/alertmanager"]
+    cmd += ["--per-minute", str(per_minute), "--duration", str(seconds + 3.0)]
+    sender = procs.start(cmd, core)
+    time.sleep(1.5)  # the first alerts (and the declares among them) are in before we measure
+    r = figures(run_load(core, ours, api, "help", 10, duration=seconds))
+    sender.wait(120)
+    sent = json.loads(procs.tail(sender, 2_000_000).strip().splitlines()[-1])
+    r["alert_n"] = len(sent["latencies"])
+    r["alert_p99"] = pct(sent["latencies"], 99)
+    r["alert_202"] = sent["statuses"].get("202", 0)
+    procs.stop(sender)
+    return r
+
+
 # -- seeding for the under-load figures -------------------------------------------------------------------
 
 
@@ -254,12 +362,13 @@ async def seed_kb(database_url: str, n: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--role", default="run", choices=["run", "floor", "load"])
+    parser.add_argument("--role", default="run", choices=["run", "floor", "load", "alerts"])
     parser.add_argument("--count", type=int, default=1000, help="requests per kind and concurrency")
     parser.add_argument("--declares", type=int, default=150, help="declares per concurrency")
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--kinds", nargs="+", default=["help", "note", "event", "declare"])
     parser.add_argument("--under-load-seconds", type=float, default=6.0)
+    parser.add_argument("--per-minute", type=int, default=1000, help="Alertmanager notifications a minute (under load)")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument(
         "--only-kb", action="store_true", help="only idle and 'kb index 20k' under load (prints, never writes)"
@@ -276,6 +385,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.role == "floor":
         serve_floor(args.port, args.api_port, args.inline)
+        return
+    if args.role == "alerts":
+        print(json.dumps(asyncio.run(send_alerts(args.url, args.per_minute, args.duration))))
         return
     if args.role == "load":
         res = asyncio.run(
@@ -295,15 +407,16 @@ def main() -> None:
 
 
 def orchestrate(args: argparse.Namespace) -> None:
+    args.started_load = load_average()
     server_core, load_core = cores()
     results: dict[tuple[str, int], dict[str, float]] = {}
     under: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp, Procs() as procs:
         team = Path(tmp) / "team.yaml"
-        team.write_text(TEAM_YAML)
+        team.write_text(TEAM_YAML + ALERTS_YAML)
         api, control = start_fake(procs, load_core)
         db = Path(tmp) / "hikeshi.db"
-        _, port, _ = start_hikeshi(procs, server_core, api, f"sqlite:///{db}", team)
+        server, port, _ = start_hikeshi(procs, server_core, api, f"sqlite:///{db}", team)
         ours = f"http://127.0.0.1:{port}/slack/events"
         run_load(load_core, ours, api, "declare", 1, count=1)
         time.sleep(1.0)
@@ -341,8 +454,19 @@ def orchestrate(args: argparse.Namespace) -> None:
         try:
             if args.only_kb:
                 raise RuntimeError("skipped (--only-kb)")
+            under[f"alerts {args.per_minute:,}/min"] = alerts_window(
+                procs, load_core, port, ours, api, args.under_load_seconds, args.per_minute
+            )
+            time.sleep(3.0)  # the declares among them finish their channels and pages
+        except Exception as exc:
+            print(f"alerts under load failed: {exc!r}", file=sys.stderr)
+        try:
+            if args.only_kb:
+                raise RuntimeError("skipped (--only-kb)")
             seed_timeline(db, channel, 100_000)
             under["export 100k"] = export_window(load_core, ours, api, channel, control, args.under_load_seconds)
+            under["export 100k"]["server_rss"] = rss_mib(server.pid)
+            under["export 100k"]["worker_rss"] = sum(rss_mib(pid) for pid in descendants(server.pid))
         except Exception as exc:  # keep the figures measured so far
             print(f"export under load failed: {exc!r}", file=sys.stderr)
         # A fresh server over a database holding 20k knowledge entries: its index builds at start-up.
@@ -375,6 +499,7 @@ def orchestrate(args: argparse.Namespace) -> None:
         print(
             f"c=10  hikeshi help, {name:14} n={r['n']:<5} p50 {r['p50']:6.2f} ms  p95 {r['p95']:6.2f}  "
             f"p99 {r['p99']:6.2f}  {r['rps']:7.1f} req/s"
+            + (f"  alerts sent {r['alert_n']:.0f}, 202: {r['alert_202']:.0f}" if "alert_n" in r else "")
         )
     if args.only_kb and not args.no_write:
         write_section("ack_kb", render_kb(under))
@@ -385,8 +510,15 @@ def orchestrate(args: argparse.Namespace) -> None:
 def export_window(
     core: str | None, ours: str, api: int, channel: str, control: int, seconds: float
 ) -> dict[str, float]:
-    """Fire ``/incident postmortem`` in the 100k channel, then load ``help`` while it runs."""
+    """Fire ``/incident postmortem`` in the 100k channel, then load ``help`` while it runs.
+
+    A postmortem is only written for a resolved incident: the incident is resolved first, and
+    the postmortem that resolving writes (the same 100k export) is waited for, outside the window."""
     import threading
+
+    before = fake_state(control)["n_calls"]
+    run_load(core, ours, api, "resolve", 1, count=1, channel=channel)
+    wait_upload(control, before, "the postmortem written on resolution")
 
     def trigger() -> None:
         run_load(core, ours, api, "postmortem", 1, count=1, channel=channel)
@@ -399,11 +531,7 @@ def export_window(
     r = figures(run_load(core, ours, api, "help", 10, duration=seconds))
     t.join()
     # The export ends with the file upload: wait for it, so the next figure is not measured under it.
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if any(c["method"] == "files.completeUploadExternal" for c in fake_state(control, before)["calls"]):
-            break
-        time.sleep(0.2)
+    wait_upload(control, before, "the regenerated postmortem")
     r["export_s"] = time.perf_counter() - started
     return r
 
@@ -439,6 +567,17 @@ def render_kb(under: dict[str, dict[str, float]]) -> str:
             table(["while", "requests", "p50", "p95", "p99", "req/s", "ratio", "target"], rows),
         ]
     )
+
+
+def wait_upload(control: int, since: int, what: str, timeout: float = 180.0) -> None:
+    """Until the stand-in has seen both files of a postmortem uploaded after call ``since``."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        calls = fake_state(control, since)["calls"]
+        if sum(c["method"] == "files.completeUploadExternal" for c in calls) >= 2:
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"{what} was not uploaded within {timeout:.0f} s")
 
 
 def render(
@@ -488,6 +627,16 @@ def render(
         if target.endswith("✘"):
             misses.append(f"help p99 while {name}: {r['p99']:.1f} ms = {ratio:.2f}× our idle p99")
         label = f"{name} (export took {r['export_s']:.1f} s)" if "export_s" in r else name
+        if "worker_rss" in r:
+            label = (
+                f"{name} (export took {r['export_s']:.1f} s; RSS after: server {r['server_rss']:.0f} MiB, "
+                f"export worker and its forkserver {r['worker_rss']:.0f} MiB)"
+            )
+        if "alert_n" in r:
+            label = (
+                f"{name} ({r['alert_n']:.0f} notifications, {r['alert_202']:.0f} × 202, "
+                f"intake p99 {r['alert_p99']:.0f} ms)"
+            )
         urows.append(
             [
                 label,
@@ -508,16 +657,19 @@ def render(
     parts = [
         "## Ack latency — `.venv/bin/python bench/bench_ack.py`",
         stamp(),
+        f"Load average at the start: {args.started_load} (1 / 5 / 15 min). "
         f"`hikeshi serve` on SQLite (WAL) against the stand-in, {pin}. {args.count} requests per kind and "
         f"level ({args.declares} declares), latency = request sent → answer read at the load generator, in ms. "
         "Floors in the same run, interleaved per level: bare slack-bolt `AsyncApp` acking `/incident` inline "
         "(`process_before_response=True`) and in Bolt's default mode. Ratio = p99 / inline-floor p99.",
         table(["concurrency", "server · kind", "requests", "p50", "p95", "p99", "req/s", "ratio", "target"], rows),
         f"Under load, concurrency 10, `help` for {args.under_load_seconds:.0f} s each; ratio = p99 / our idle p99. "
+        f"*alerts {args.per_minute:,}/min*: Alertmanager webhook notifications (version 4, one new group each, "
+        "1 in 33 critical, which declares an incident; the rest `info`, posted to triage) POSTed to "
+        "`/hooks/alertmanager` from another process on the load core, starting 1.5 s before the window. "
         "*export 100k*: `/incident postmortem` in an incident with 100,000 timeline entries (regenerates the "
-        "Markdown and the XLSX; the workbook is built in a thread). *kb index 20k*: a freshly started server "
-        "whose knowledge index builds over 20,000 entries in a thread at start-up. Alert intake at 1,000/min "
-        "(issue 12) is not measured here: that bench belongs to the alert intake's branch.",
+        "Markdown and the XLSX, both built in the export worker process). *kb index 20k*: a freshly started "
+        "server whose knowledge index builds over 20,000 entries in a thread at start-up.",
         table(["while", "requests", "p50", "p95", "p99", "req/s", "ratio", "target"], urows),
     ]
     parts.append("Missed: " + ("; ".join(misses) + "." if misses else "none."))

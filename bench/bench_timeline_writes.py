@@ -3,10 +3,11 @@
     .venv/bin/python bench/bench_timeline_writes.py [--writes 400] [--db sqlite postgres]
                                                     [--http-seconds 120] [--per-minute 1000] [--no-write]
 
-Storage part: ``SqlIncidentStore.add_entries`` with one entry (what a note does: lock the
-incident row, next sequence number, insert, commit), sequentially and from 10 concurrent
-writers, on SQLite (WAL file) and PostgreSQL. Floor, same engine settings, same run: a bare
-SQLModel ``session.add(TimelineEntryRow(...)); commit()`` with the sequence number given.
+Storage part: ``SqlIncidentStore.add_entries`` with one entry (what a note does: on PostgreSQL
+lock the incident row; an insert that draws the next sequence number itself; commit),
+sequentially and from 10 concurrent writers, on SQLite (WAL file) and PostgreSQL. Floor, same
+engine settings, same run: a bare SQLModel ``session.add(TimelineEntryRow(...)); commit()``
+with the sequence number given.
 
 HTTP part: the bot's real server in-process against the stand-in (SQLite), alternating signed
 ``/incident note`` commands and ``:pushpin:`` reaction events at the given rate for the given
@@ -268,7 +269,8 @@ def main() -> None:
             "## Timeline writes — `.venv/bin/python bench/bench_timeline_writes.py`",
             stamp(),
             f"{args.writes} single-entry transactions per variant and backend (ms), ours and the floor interleaved; "
-            "ours = `SqlIncidentStore.add_entries` (lock the incident row, max(seq)+1, insert, commit), floor = bare "
+            "ours = `SqlIncidentStore.add_entries` (PostgreSQL: lock the incident row, then one insert drawing "
+            "max(seq)+1 itself; SQLite: that insert alone; commit), floor = bare "
             "SQLModel insert + commit of the same row with its seq given.",
             table(header, rows),
             http_line,

@@ -53,10 +53,22 @@ def machine() -> str:
     return f"{cores} cores{f' ({model})' if model else ''}, {py}, {platform.system()} {platform.release()}"
 
 
+def load_average() -> str:
+    """The machine's load average now (1, 5, 15 min): how busy the shared machine was."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f}"
+
+
 def stamp() -> str:
-    """The line every section starts with: date, machine, commit."""
+    """The line every section starts with: date, machine, commit, and the load when the section was written."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"Run {now} · {machine()} · commit `{commit()}` · shared machine (other engineers' jobs ran beside it)"
+    return (
+        f"Run {now} · {machine()} · commit `{commit()}` · shared machine (other engineers' jobs ran beside it), "
+        f"load average {load_average()} (1 / 5 / 15 min) when written"
+    )
 
 
 def write_section(name: str, body: str, path: Path = RESULTS) -> None:

@@ -21,6 +21,7 @@ from bot.config import ConfigError, Settings, TeamConfig, knowledge_card_interva
 from bot.escalation_wiring import build_escalation
 from bot.logs import IncidentLoggingBus, IncidentRefs
 from bot.metrics import Metrics
+from bot.offload import ProcessOffload
 from bot.postmortem_wiring import build_postmortems
 from bot.reports import month_report
 from bot.scheduler import DeadlineScheduler
@@ -111,6 +112,7 @@ class Services:
     metrics: Metrics
     auditor: Auditor
     refs: IncidentRefs
+    exports: ProcessOffload  # the worker process spreadsheets and large Markdown are built in
 
     def locale(self, requested: str | None = None) -> str:
         return requested or self.team.locale
@@ -174,6 +176,7 @@ class Services:
         await self.settle(timeout=max(0.0, until - loop.time()))
         await self.http.close()
         self.knowledge.close()
+        await self.exports.close()
         await self.engine.dispose()
 
 
@@ -295,6 +298,7 @@ def build_services(
         refs=refs,
         reader_locale=directory.locale_of if team.follow_slack_locale else None,
     )
+    exports = ProcessOffload()
     postmortem, postmortems, postmortem_later = build_postmortems(
         team=team,
         engine_db=engine,
@@ -305,6 +309,7 @@ def build_services(
         clock=clock,
         bus=bus,
         severity_label=severity_label,
+        offload=exports,
         # On resolution the channel reads "resolved by …", the postmortem, then the invitation
         # to save what was learnt.
         after_draft=poster.offer_save,
@@ -365,4 +370,5 @@ def build_services(
         metrics=metrics,
         auditor=auditor,
         refs=refs,
+        exports=exports,
     )

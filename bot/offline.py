@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from bot.config import Settings, TeamConfig
@@ -31,9 +30,10 @@ async def export_incident(settings: Settings, team: TeamConfig, ref_text: str, *
         if fmt == "md":
             out.write_text(stored.markdown, encoding="utf-8")
         else:
-            out.write_bytes(await asyncio.to_thread(build_workbook, pm))
+            out.write_bytes(await services.exports(build_workbook, pm))
         return out
     finally:
+        await services.exports.close()
         await services.engine.dispose()
 
 
@@ -43,4 +43,5 @@ async def export_report(settings: Settings, team: TeamConfig, month: str, out: P
         out.write_bytes(await month_report(services, month, locale))
         return out
     finally:
+        await services.exports.close()
         await services.engine.dispose()

@@ -21,6 +21,7 @@ from incident.impact import DEFAULT_SLA_TARGET
 from incident.model import Incident, Status
 from postmortem.model import PageSummary
 from postmortem.money import CURRENCIES, known_currency
+from postmortem.offload import Offload
 from postmortem.service import POST_DRAFT, REVIEW, PostmortemService, PostmortemSettings
 from storage.deadlines import Deadline
 from storage.escalations import SqlEscalationStore
@@ -62,6 +63,7 @@ def build_postmortems(
     clock: Clock,
     bus: EventBus,
     severity_label: Callable[[str, str], str],
+    offload: Offload,
     after_draft: Callable[[Incident], Awaitable[None]] | None = None,
 ) -> tuple[PostmortemService, SqlPostmortemStore, Coalescer[int]]:
     postmortems = SqlPostmortemStore(engine_db)
@@ -89,6 +91,7 @@ def build_postmortems(
         names=names,
         readable=lambda texts: readable_all(texts, directory),
         pages=pages,
+        offload=offload,
     )
     service.subscribe(bus, after_draft=after_draft)
 

@@ -52,5 +52,11 @@ def report_settings(services: Services) -> ReportSettings:
 async def month_report(services: Services, month: str, locale: str) -> bytes:
     # Planned downtime stays empty until maintenance windows are recorded somewhere to read.
     return await assemble(
-        services.store, services.postmortems, report_settings(services), month, locale, as_of=services.clock.now()
+        services.store,
+        services.postmortems,
+        report_settings(services),
+        month,
+        locale,
+        as_of=services.clock.now(),
+        offload=services.exports,
     )

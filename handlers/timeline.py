@@ -32,7 +32,9 @@ async def _answer(services: Services, ctx: CommandContext, key: str, params: dic
 
 @route(Note)
 async def note(services: Services, cmd: Note, ctx: CommandContext) -> None:
-    done = await services.timeline.record(ctx.channel_id, kind="note", text=cmd.text, actor=ctx.user_id)
+    done = await services.timeline.record(
+        ctx.channel_id, kind="note", text=cmd.text, actor=ctx.user_id, incident=ctx.here
+    )
     await _answer(services, ctx, done.key, done.params)
 
 
@@ -46,14 +48,16 @@ async def event(services: Services, cmd: Event, ctx: CommandContext) -> None:
             return
         occurred_at = parsed
     done = await services.timeline.record(
-        ctx.channel_id, kind=cmd.kind, text=cmd.text, actor=ctx.user_id, occurred_at=occurred_at
+        ctx.channel_id, kind=cmd.kind, text=cmd.text, actor=ctx.user_id, occurred_at=occurred_at, incident=ctx.here
     )
     await _answer(services, ctx, done.key, done.params)
 
 
 @route(Shorthand)
 async def shorthand(services: Services, cmd: Shorthand, ctx: CommandContext) -> None:
-    done = await services.timeline.record(ctx.channel_id, kind=cmd.kind, text=cmd.text, actor=ctx.user_id)
+    done = await services.timeline.record(
+        ctx.channel_id, kind=cmd.kind, text=cmd.text, actor=ctx.user_id, incident=ctx.here
+    )
     if (
         done.ok
         and cmd.kind == "mitigation"

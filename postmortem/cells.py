@@ -7,18 +7,21 @@ frozen panes and the filter are set before the first row goes out.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain, islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -91,47 +94,81 @@ def _style(c: WriteOnlyCell, kind: str, styles: dict[str, Any]) -> None:
     styles[kind] = copy(c._style)
 
 
-def cell(
-    ws: WriteOnlyWorksheet, value: Any, tz: ZoneInfo, *, wrap: bool = False, styles: dict[str, Any] | None = None
-) -> WriteOnlyCell:
-    """One cell: numbers as numbers, datetimes as Excel datetimes, and every string as a string.
-
-    ``styles`` caches resolved styles; pass one dict per workbook (``table`` does).
-    """
-    styles = {} if styles is None else styles
+def _prepared(value: Any, tz: ZoneInfo, wrap: bool) -> tuple[str, Any, bool]:
+    """(style kind, value as written, whether it is forced to be text) for one cell: numbers as
+    numbers, datetimes as Excel datetimes, and every string as a string."""
     if isinstance(value, Decimal):
         value = int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime):
-        c = WriteOnlyCell(ws, _local(value, tz))
-        _style(c, "datetime", styles)
-        return c
+        return "datetime", _local(value, tz), False
     if isinstance(value, date):
-        c = WriteOnlyCell(ws, value)
-        _style(c, "date", styles)
-        return c
+        return "date", value, False
     if isinstance(value, Formatted):
-        c = WriteOnlyCell(ws, value.value)
-        _style(c, f"format:{value.number_format}", styles)
-        return c
+        return f"format:{value.number_format}", value.value, False
     if isinstance(value, int | float) and not isinstance(value, bool):
         # Rounded as people write figures (99.919, not 99.9189814814815), with thousands separators.
-        c = WriteOnlyCell(ws, round(value, 3) if isinstance(value, float) else value)
         whole = isinstance(value, int) or value.is_integer()
-        _style(c, "integer" if whole else "decimal", styles)
-        return c
+        return "integer" if whole else "decimal", round(value, 3) if isinstance(value, float) else value, False
     if not isinstance(value, str):
-        c = WriteOnlyCell(ws, value)
-        _style(c, "plain", styles)
-        return c
+        return "plain", value, False
     text = safe_text(value)
-    c = WriteOnlyCell(ws, text)
-    # openpyxl marks "=…" as a formula; forcing the string type writes it as literal text, and
-    # the quote prefix keeps Excel from turning it into a formula when someone edits the cell.
-    c.data_type = "s"
     quoted = "quoted-" if text.startswith(FORMULA_STARTS) else ""
     layout = "wrap" if wrap or len(text) > WRAP_AFTER or "\n" in text else "plain"
-    _style(c, quoted + layout, styles)
-    return c
+    return quoted + layout, text, True
+
+
+def workbook() -> Workbook:
+    """A write-only workbook whose default (``Normal``) font is the body font, so a cell that
+    needs nothing else is written as a bare value (and cells people add later match)."""
+    wb = Workbook(write_only=True)
+    # openpyxl keeps the default font at index 0 of its font table and Normal's font in it.
+    wb._fonts = IndexedList([BODY_FONT])
+    wb._named_styles["Normal"].font = copy(BODY_FONT)
+    return wb
+
+
+class _Cells:
+    """The cells of one sheet's rows, made as cheaply as openpyxl allows. Its write-only sheet
+    writes a row out the moment it is appended, so one styled cell per column and kind serves
+    every row (a fresh ``WriteOnlyCell`` with its style copied, for each of 600,000 values, was
+    a third of a 100k-entry export); in a row that fits on one line, text that needs no style
+    but the default goes out as a bare value, and empty text is no cell at all."""
+
+    def __init__(self, ws: WriteOnlyWorksheet, tz: ZoneInfo, widths: Sequence[int], wrap_cols: frozenset[int]) -> None:
+        self._ws = ws
+        self._tz = tz
+        self._widths = widths
+        self._wrap_cols = wrap_cols
+        self._styles: dict[str, Any] = {}  # style indices belong to the workbook; one cache per sheet is safe
+        self._made: dict[tuple[int, str], WriteOnlyCell] = {}
+
+    def row(self, values: Sequence[Any]) -> list[Any]:
+        prepared = [_prepared(v, self._tz, i in self._wrap_cols) for i, v in enumerate(values)]
+        # Top alignment only shows when a wrapping cell of the row takes more than one line.
+        tall = any(
+            text and kind.endswith("wrap") and self._wraps(value, i) for i, (kind, value, text) in enumerate(prepared)
+        )
+        return [self._cell(i, kind, value, text, tall) for i, (kind, value, text) in enumerate(prepared)]
+
+    def _wraps(self, text: str, column: int) -> bool:
+        width = self._widths[column] - 1
+        return "\n" in text or (len(text) * 2 > width and display_width(text) > width)
+
+    def _cell(self, column: int, kind: str, value: Any, text: bool, tall: bool) -> Any:
+        if text and not value:
+            return None
+        if kind == "plain" and text and not tall:
+            return value  # no formula start (that would be "quoted-…"), one line: the default style
+        c = self._made.get((column, kind))
+        if c is None:
+            c = self._made[(column, kind)] = WriteOnlyCell(self._ws)
+            _style(c, kind, self._styles)
+        c.value = value
+        if text:
+            # openpyxl marks "=…" as a formula; forcing the string type writes it as literal text,
+            # and the quote prefix keeps Excel from turning it into a formula when someone edits the cell.
+            c.data_type = "s"
+        return c
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,27 +230,37 @@ def fitted_widths(titles: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[
 def table(
     ws: WriteOnlyWorksheet,
     titles: Sequence[str],
-    rows: Sequence[Sequence[Any]],
+    rows: Sequence[Sequence[Any]] | Iterator[Sequence[Any]],
     tz: ZoneInfo,
     *,
     wrap_cols: frozenset[int] = frozenset(),
     printing: Printing | None = None,
     print_rows: int = 0,
+    count: int | None = None,
 ) -> None:
     """A sheet with a styled, frozen, filterable header row and fitted columns, set up to print
-    one page wide (``print_rows``: rows below the table that belong on paper, e.g. a chart)."""
-    widths = fitted_widths(titles, rows)
+    one page wide (``print_rows``: rows below the table that belong on paper, e.g. a chart).
+    ``rows`` may be an iterator, made as they are written, when ``count`` says how many."""
+    if not isinstance(rows, Sequence):
+        if count is None:
+            raise TypeError("rows given as an iterator need their count")
+        sample = list(islice(rows, WIDTH_SAMPLE))
+        widths = fitted_widths(titles, sample)
+        rows = chain(sample, rows)
+    else:
+        count = len(rows)
+        widths = fitted_widths(titles, rows)
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
     last = get_column_letter(len(titles))
-    ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    ws.auto_filter.ref = f"A1:{last}{count + 1}"
     if printing is not None:
-        setup_print(ws, printing, widths, f"A1:{last}{len(rows) + 1 + print_rows}")
+        setup_print(ws, printing, widths, f"A1:{last}{count + 1 + print_rows}")
     ws.append(header(ws, titles))
-    styles: dict[str, Any] = {}  # style indices belong to the workbook; one cache per sheet is safe
+    cells = _Cells(ws, tz, widths, wrap_cols)
     for row in rows:
-        ws.append([cell(ws, v, tz, wrap=i in wrap_cols, styles=styles) for i, v in enumerate(row)])
+        ws.append(cells.row(row))
 
 
 def setup_print(ws: WriteOnlyWorksheet, printing: Printing, widths: Sequence[int], area: str) -> None:

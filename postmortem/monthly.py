@@ -4,7 +4,6 @@ postmortem versions already written), then lays the file out off the event loop.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +13,7 @@ from zoneinfo import ZoneInfo
 from i18n import t
 from incident.model import Incident, TimelineEntry
 from postmortem.model import ActionItem, StoredDraft
+from postmortem.offload import Offload
 from postmortem.report import (
     DEFAULT_OUTAGE_SEVERITIES,
     OpenAction,
@@ -73,6 +73,7 @@ async def month_report(
     locale: str,
     *,
     as_of: datetime,
+    offload: Offload,
     planned: Sequence[Window] = (),
 ) -> bytes:
     """The report for ``month`` (with the month before, for the comparison). ``planned`` is the
@@ -118,7 +119,8 @@ async def month_report(
         for service in row.services:
             slo.setdefault(service, settings.sla_target)
     labels = {s: settings.severity_label(s, locale) for s in {*settings.severities, *(r.severity for r in rows)}}
-    return await asyncio.to_thread(
+    # Laying out the workbook is CPU-bound: it runs wherever ``offload`` sends it (a worker process).
+    return await offload(
         build_month_report,
         rows,
         month,

@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from i18n import t
-from postmortem.cells import Printing, table
+from postmortem.cells import Printing, table, workbook
 from postmortem.model import ActionItem
 
 # Domain §9: under half of the month's error budget left, feature releases freeze.
@@ -358,7 +357,7 @@ def build_month_report(
     def sev(severity: str) -> str:
         return labels.get(severity, severity)
 
-    wb = Workbook(write_only=True)
+    wb = workbook()
     footer = t("postmortem.print.footer", locale)
 
     def sheet(key: str) -> tuple[WriteOnlyWorksheet, Printing]:

@@ -16,11 +16,10 @@ from incident import events
 from incident.clock import Clock
 from incident.events import EventBus, IncidentEvent
 from incident.impact import DEFAULT_SLA_TARGET
-from incident.model import Incident, Status
+from incident.model import Incident, Status, TimelineEntry
 from incident.ports import IncidentStore, Timers, channel_lane
-from postmortem.markdown import render_markdown
 from postmortem.model import ActionItem, KbSuggestion, PageSummary, PostmortemInput, StoredDraft
-from postmortem.workbook import build_workbook
+from postmortem.offload import Offload, pack, render_packed
 from timeline.mentions import readable_all
 
 REVIEW = "review_reminder"
@@ -29,7 +28,7 @@ POST_DRAFT = "postmortem_post"  # the draft posted on resolution, then the invit
 
 class PostmortemStore(Protocol):
     async def add_version(
-        self, incident_id: int, render: Callable[[int], str], at: datetime, names: Mapping[str, str]
+        self, incident_id: int, render: Callable[[int], Awaitable[str]], at: datetime, names: Mapping[str, str]
     ) -> StoredDraft: ...
 
     async def latest(self, incident_id: int) -> StoredDraft | None: ...
@@ -74,9 +73,11 @@ class PostmortemService:
         severity_label: Callable[[str, str], str],
         names: Callable[[Sequence[str]], Awaitable[dict[str, str]]],
         pages: Callable[[int], Awaitable[list[PageSummary]]],
+        offload: Offload,
         readable: Callable[[list[str]], Awaitable[list[str]]] | None = None,
     ) -> None:
         self.readable = readable
+        self.offload = offload
         self.store = store
         self.postmortems = postmortems
         self.publisher = publisher
@@ -155,8 +156,16 @@ class PostmortemService:
         """The postmortem's input. Names are looked up, or taken from ``known`` (a stored
         version's names: then nothing is asked of Slack)."""
         entries = await self.store.entries(incident.id)
-        people = {u for e in entries for u in ([e.actor] if e.actor else [])}
-        people |= {m for e in entries for m in _MENTION.findall(e.text)}
+        # A timeline can hold 100,000 entries: every pass over it here lets the event loop run
+        # between slices, so other requests are answered while an export is assembled.
+        people: set[str] = set()
+        for i, e in enumerate(entries, 1):
+            if e.actor:
+                people.add(e.actor)
+            if "<@" in e.text:
+                people.update(_MENTION.findall(e.text))
+            if i % _SLICE == 0:
+                await asyncio.sleep(0)
         pages = await self.pages(incident.id)
         people |= {u for p in pages for u in (*p.user_ids, p.acked_by) if u}
         if incident.commander:
@@ -170,7 +179,12 @@ class PostmortemService:
             texts = await readable_all(texts, _KnownNames(names))
         elif self.readable is not None:
             texts = await self.readable(texts)
-        entries = [replace(e, text=text) for e, text in zip(entries, texts, strict=True)]
+        readable_entries: list[TimelineEntry] = []
+        for i, (e, text) in enumerate(zip(entries, texts, strict=True), 1):
+            readable_entries.append(e if text == e.text else replace(e, text=text))
+            if i % _SLICE == 0:
+                await asyncio.sleep(0)
+        entries = readable_entries
         locale = locale or incident.locale or self.settings.locale
         suggestions = [
             KbSuggestion(
@@ -202,12 +216,18 @@ class PostmortemService:
         if incident is None or incident.status not in (Status.RESOLVED, Status.CLOSED):
             return None
         pm = await self.build(incident)
-        stored = await self.postmortems.add_version(
-            incident.id, lambda n: render_markdown(replace(pm, version=n)), pm.generated_at, pm.names
-        )
+        light, entries = await pack(pm)
+        workbooks: dict[int, bytes] = {}
+
+        async def render(version: int) -> str:
+            # Both files are CPU-bound (a 100k-entry timeline takes seconds even in a thread,
+            # which still holds the interpreter lock): rendered together, off the event loop.
+            markdown, workbooks[version] = await self.offload(render_packed, replace(light, version=version), entries)
+            return markdown
+
+        stored = await self.postmortems.add_version(incident.id, render, pm.generated_at, pm.names)
         pm = replace(pm, version=stored.version)
-        # openpyxl is CPU-bound: a 10k-row export would stall every other ack for ~0.6 s.
-        workbook = await asyncio.to_thread(build_workbook, pm)
+        workbook = workbooks[stored.version]
         await self.publisher.publish(incident, pm, stored.markdown, workbook)
         return Drafted(stored.version, stored.markdown, workbook)
 
@@ -219,6 +239,8 @@ class PostmortemService:
         pm = await self.build(incident, known=stored.names)
         return stored, replace(pm, version=stored.version, generated_at=stored.generated_at)
 
+
+_SLICE = 2_000  # entries handled between two turns of the event loop
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 

@@ -1,4 +1,5 @@
-"""The postmortem spreadsheet. CPU-heavy and synchronous: callers run it in a thread.
+"""The postmortem spreadsheet. CPU-heavy and synchronous: callers run it through an ``Offload``
+(the bot: a worker process; a thread would still hold the interpreter lock).
 
 Always written in openpyxl's write-only mode: rows stream to the file, so a 100,000-entry
 timeline costs a few MiB rather than hundreds. Sheet names, headers and labels follow the
@@ -13,11 +14,11 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from incident.model import TimelineEntry
 from postmortem.cells import Formatted, Printing, table
+from postmortem.cells import workbook as new_workbook
 from postmortem.labels import Labels
 from postmortem.model import PostmortemInput
 from postmortem.money import money, money_format
@@ -83,7 +84,7 @@ def build_workbook(pm: PostmortemInput) -> bytes:
     """The .xlsx file as bytes: Summary, Timeline, Impact, Escalations, Root cause, Actions
     (and Knowledge when the bot suggested entries)."""
     L, tz = Labels(pm.locale, str(pm.tz)), pm.tz
-    wb = Workbook(write_only=True)
+    wb = new_workbook()
     two_columns = [L("postmortem.field"), L("postmortem.value")]
 
     def sheet(key: str) -> tuple[WriteOnlyWorksheet, Printing]:
@@ -95,7 +96,9 @@ def build_workbook(pm: PostmortemInput) -> bytes:
     table(ws, two_columns, _summary(pm, L), tz, wrap_cols=frozenset({1}), printing=printing)
 
     amended = L("timeline.amended")
-    rows = [
+    timeline = pm.timeline
+    # A generator: at 100,000 entries the rows held as lists were most of the export's memory.
+    rows = (
         [
             e.occurred_at,
             L.kind(e.kind),
@@ -104,8 +107,8 @@ def build_workbook(pm: PostmortemInput) -> bytes:
             amended if e.amended else "",
             "\n".join(_links(e)),
         ]
-        for e in pm.timeline
-    ]
+        for e in timeline
+    )
     titles = [
         L.at("postmortem.time_col"),
         L("postmortem.event"),
@@ -115,7 +118,7 @@ def build_workbook(pm: PostmortemInput) -> bytes:
         L("postmortem.link"),
     ]
     ws, printing = sheet("timeline")
-    table(ws, titles, rows, tz, wrap_cols=frozenset({3, 5}), printing=printing)
+    table(ws, titles, rows, tz, wrap_cols=frozenset({3, 5}), printing=printing, count=len(timeline))
 
     ws, printing = sheet("impact")
     table(ws, two_columns, _impact(pm, L), tz, printing=printing)

@@ -6,8 +6,9 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -156,34 +157,81 @@ class SqlIncidentStore:
 
     async def add_entries(self, incident_id: int, entries: Sequence[NewEntry]) -> list[TimelineEntry]:
         async with self._write() as session:
-            rows = await self._append(session, incident_id, entries)
-        return [_entry(r) for r in rows]
+            return await self._append(session, incident_id, entries)
 
     async def _append(
         self, session: AsyncSession, incident_id: int, entries: Sequence[NewEntry]
-    ) -> list[TimelineEntryRow]:
-        # Locking the incident row serialises writers of one incident's sequence numbers
-        # (PostgreSQL; SQLite is already serialised by the write lock).
-        await session.execute(select(col(IncidentRow.id)).where(col(IncidentRow.id) == incident_id).with_for_update())
-        last = (
+    ) -> list[TimelineEntry]:
+        if self._dialect != "sqlite":
+            # Locking the incident row serialises writers of one incident's sequence numbers on
+            # PostgreSQL. SQLite has no FOR UPDATE (the statement was a plain read there) and is
+            # serialised by the write lock already.
             await session.execute(
-                select(func.coalesce(func.max(col(TimelineEntryRow.seq)), 0)).where(
-                    col(TimelineEntryRow.incident_id) == incident_id
+                select(col(IncidentRow.id)).where(col(IncidentRow.id) == incident_id).with_for_update()
+            )
+        # One statement per entry: the next sequence number is drawn inside the insert, which
+        # also hands back the new id (it used to be a max() read, then an ORM flush).
+        table = TimelineEntryRow.__table__  # type: ignore[attr-defined]
+        next_seq = (
+            select(func.coalesce(func.max(table.c.seq), 0) + 1)
+            .where(table.c.incident_id == incident_id)
+            .scalar_subquery()
+        )
+        stored: list[TimelineEntry] = []
+        for e in entries:
+            values = {
+                "incident_id": incident_id,
+                "seq": next_seq,
+                "occurred_at": e.occurred_at,
+                "recorded_at": e.occurred_at,
+                "kind": e.kind,
+                "text": e.text,
+                "actor": e.actor,
+                "source": e.source.value,
+                "message_ts": e.message_ts,
+                "permalink": e.permalink,
+                "files": list(e.files),
+                "data": dict(e.data),
+                "deleted": False,
+                "amended": False,
+            }
+            row = (await session.execute(insert(table).values(values).returning(table.c.id, table.c.seq))).one()
+            stored.append(
+                TimelineEntry(
+                    id=row.id,
+                    incident_id=incident_id,
+                    seq=row.seq,
+                    occurred_at=e.occurred_at,
+                    recorded_at=e.occurred_at,
+                    kind=e.kind,
+                    text=e.text,
+                    actor=e.actor,
+                    source=e.source,
+                    message_ts=e.message_ts,
+                    permalink=e.permalink,
+                    files=list(e.files),
+                    data=dict(e.data),
                 )
             )
-        ).scalar_one()
-        rows = [_entry_row(incident_id, int(last) + i + 1, e, e.occurred_at) for i, e in enumerate(entries)]
-        session.add_all(rows)
-        await session.flush()
-        return rows
+        return stored
 
     async def entries(self, incident_id: int, *, include_deleted: bool = False) -> list[TimelineEntry]:
-        stmt = select(TimelineEntryRow).where(col(TimelineEntryRow.incident_id) == incident_id)
+        # Plain rows, not ORM objects (a fifth of the CPU), turned into entries a slice at a time
+        # with the loop let go in between: a 100,000-entry timeline (an export) must not stall
+        # every other request for the seconds its rows take to convert.
+        table = TimelineEntryRow.__table__  # type: ignore[attr-defined]
+        stmt = select(table).where(table.c.incident_id == incident_id)
         if not include_deleted:
-            stmt = stmt.where(col(TimelineEntryRow.deleted).is_(False))
-        stmt = stmt.order_by(col(TimelineEntryRow.occurred_at), col(TimelineEntryRow.seq))
+            stmt = stmt.where(table.c.deleted.is_(False))
+        stmt = stmt.order_by(table.c.occurred_at, table.c.seq)
         async with self._sessions() as session:
-            return [_entry(r) for r in (await session.execute(stmt)).scalars()]
+            result = await session.execute(stmt)
+            found: list[TimelineEntry] = []
+            for part in result.partitions(_ENTRY_SLICE):
+                found.extend(_entry(r) for r in part)
+                if len(part) == _ENTRY_SLICE:
+                    await asyncio.sleep(0)
+            return found
 
 
 def _entry_row(incident_id: int, seq: int, e: NewEntry, recorded_at: datetime) -> TimelineEntryRow:
@@ -270,7 +318,10 @@ def _row_values(incident: Incident) -> dict[str, object]:
     }
 
 
-def _entry(row: TimelineEntryRow) -> TimelineEntry:
+_ENTRY_SLICE = 500  # rows converted between two turns of the event loop (~5 ms)
+
+
+def _entry(row: TimelineEntryRow | Row[Any]) -> TimelineEntry:
     assert row.id is not None
     return TimelineEntry(
         id=row.id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
@@ -89,7 +89,7 @@ class SqlPostmortemStore:
             return found
 
     async def add_version(
-        self, incident_id: int, render: Callable[[int], str], at: datetime, names: Mapping[str, str]
+        self, incident_id: int, render: Callable[[int], Awaitable[str]], at: datetime, names: Mapping[str, str]
     ) -> StoredDraft:
         """Numbers the next version, renders it with its own number and keeps it with its names."""
         for _ in range(10):
@@ -101,7 +101,7 @@ class SqlPostmortemStore:
                         )
                     )
                 ).scalar_one()
-            draft = StoredDraft(int(last) + 1, render(int(last) + 1), dict(names), at)
+            draft = StoredDraft(int(last) + 1, await render(int(last) + 1), dict(names), at)
             try:
                 async with self._sessions() as session, session.begin():
                     session.add(

@@ -95,8 +95,14 @@ async def readable(text: str, names: NameDirectory) -> str:
 
 
 async def readable_all(texts: Iterable[str], names: NameDirectory) -> list[str]:
-    """:func:`readable` over many texts (an export); the directory's cache does the sharing."""
-    return [await readable(text, names) for text in texts]
+    """:func:`readable` over many texts (an export); the directory's cache does the sharing.
+    Text without a reference is kept as it is, and the event loop runs between slices."""
+    out: list[str] = []
+    for i, text in enumerate(texts, 1):
+        out.append(await readable(text, names) if "<" in text or "&" in text else text)
+        if i % 2_000 == 0:
+            await asyncio.sleep(0)
+    return out
 
 
 async def _reference(sigil: str, target: str, label: str | None, names: NameDirectory) -> str:

@@ -54,8 +54,12 @@ class TimelineService:
         occurred_at: datetime | None = None,
         source: EntrySource = EntrySource.COMMAND,
         message: FromMessage | None = None,
+        incident: Incident | None = None,
     ) -> Recorded:
-        incident = await self.store.by_channel(channel_id)
+        """``incident``: the channel's incident when the caller has just read it (a command in an
+        incident channel has), so it is not read twice for one entry."""
+        incident = incident if incident is not None and incident.channel_id == channel_id else None
+        incident = incident or await self.store.by_channel(channel_id)
         if incident is None:
             return Recorded("core.not_an_incident_channel", ok=False)
         entry = NewEntry(
@@ -90,6 +94,7 @@ class TimelineService:
             occurred_at=message.sent_at,
             source=source,
             message=message,
+            incident=incident,
         )
 
     async def unrecord_message(self, channel_id: str, message_ts: str, actor: str) -> bool:

@@ -233,3 +233,17 @@ def test_due_dates_are_dates() -> None:
     rows = list(_book()["Actions"].iter_rows(min_row=2))
     assert rows[1][4].value.date() == date(2027, 5, 22) and rows[1][4].number_format == "yyyy-mm-dd"
     assert rows[1][5].value == "done"
+
+
+def test_every_cell_reads_in_the_body_font_and_tall_rows_stay_top_aligned() -> None:
+    pm = example()
+    tall = entry(90, jst(16, 50), "note", "Checked the pool:\nactive 64/64\nwaiting 212")
+    short = entry(91, jst(16, 51), "note", "Pool back to 12/64")
+    book = load_workbook(io.BytesIO(build_workbook(replace(pm, entries=[*pm.entries, tall, short]))))
+    rows = {r[3].value: r for r in book["Timeline"].iter_rows(min_row=2)}
+    for row in rows.values():
+        assert {c.font.name for c in row} == {"Noto Sans CJK JP"}
+    # A row that takes several lines keeps every cell at the top, not only the wrapping one.
+    assert [c.alignment.vertical for c in rows[tall.text][:4]] == ["top"] * 4
+    assert rows[short.text][1].value == "Note" and rows[short.text][4].value is None
+    assert book._named_styles["Normal"].font.name == "Noto Sans CJK JP"  # cells people add later too
