@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 import aiohttp
 from pydantic import SecretStr
@@ -25,6 +26,7 @@ from incident.clock import Clock
 log = logging.getLogger(__name__)
 
 PING_TIMEOUT = 10.0  # seconds; a heartbeat receiver that hangs must not hold the next cycle
+KEEP_DONE = timedelta(days=7)  # fired or cancelled rows kept this long (what happened, for an operator)
 
 
 class Auditor:
@@ -39,7 +41,9 @@ class Auditor:
         interval: float,
         heartbeat_url: SecretStr | None,
         drive_wall_clock: bool,
+        prune: Callable[[datetime], Awaitable[int]] | None = None,
     ) -> None:
+        self._prune = prune  # forgets deadline and outbox rows done long ago
         self._escalation = escalation
         self._metrics = metrics
         self.refresh_gauges = refresh  # also called at scrape time by GET /metrics
@@ -71,6 +75,8 @@ class Auditor:
         try:
             rearmed = await self._escalation.audit()
             await self.refresh_gauges()
+            if self._prune is not None:
+                await self._prune(self._clock.now() - KEEP_DONE)
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -341,6 +341,7 @@ def build_services(
         interval=settings.audit_interval,
         heartbeat_url=settings.heartbeat_url,
         drive_wall_clock=drive_wall_clock,
+        prune=deadlines.prune,
     )
     return Services(
         settings=settings,

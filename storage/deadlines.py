@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -59,16 +59,24 @@ async def store_scheduled(session: AsyncSession, items: Sequence[Scheduled]) -> 
 
 
 async def cancel_prefix_in(session: AsyncSession, prefix: str, now: datetime) -> int:
-    """Cancel pending rows whose key starts with ``prefix``, in the caller's transaction."""
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """Cancel pending rows whose key starts with ``prefix``, in the caller's transaction. A key
+    range, not ``LIKE``: on SQLite the primary key's index serves it (``LIKE`` scanned the table
+    on every note); on PostgreSQL it compares bytes (``COLLATE "C"``), whatever the database's
+    collation, so no key is ever missed."""
     result = await session.execute(
         update(DeadlineRow)
-        .where(col(DeadlineRow.key).like(escaped + "%", escape="\\"))
+        .where(_key_starts_with(prefix, session.get_bind().dialect.name))
         .where(col(DeadlineRow.fired_at).is_(None))
         .where(col(DeadlineRow.cancelled_at).is_(None))
         .values(cancelled_at=now)
     )
     return int(rowcount(result))
+
+
+def _key_starts_with(prefix: str, dialect: str) -> ColumnElement[bool]:
+    following = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # the first string after every prefix+…
+    key = col(DeadlineRow.key).collate("C") if dialect == "postgresql" else col(DeadlineRow.key)
+    return (key >= prefix) & (key < following)
 
 
 def _first_of_its_lane() -> ColumnElement[bool]:
@@ -222,6 +230,17 @@ class SqlDeadlineStore:
                 .values(**values)
             )
         return rowcount(result) == 1
+
+    async def prune(self, before: datetime) -> int:
+        """Forget rows fired or cancelled before ``before`` (the table is also the outbox: it
+        would grow by a few rows per message forever)."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                delete(DeadlineRow).where(
+                    or_(col(DeadlineRow.fired_at) < before, col(DeadlineRow.cancelled_at) < before)
+                )
+            )
+        return int(rowcount(result))
 
     async def armed(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` are neither fired nor cancelled (one query for many)."""

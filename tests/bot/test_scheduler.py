@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.scheduler import LEASE, POLL_INTERVAL, DeadlineScheduler
+from bot.scheduler import LATER, LEASE, POLL_INTERVAL, DeadlineScheduler, backoff
+from chat.errors import ChannelNotFound, SlackUnavailable
 from incident.clock import FakeClock, SystemClock
 from storage.deadlines import Deadline, SqlDeadlineStore
 
@@ -43,10 +44,11 @@ async def test_a_cancelled_deadline_never_fires(engine: AsyncEngine) -> None:
     await scheduler.arm("inc1:ack:0", kind="page", due_at=clock.now() + timedelta(minutes=1), payload={})
     await scheduler.arm("inc1:ack:1", kind="page", due_at=clock.now() + timedelta(minutes=1), payload={})
     await scheduler.arm("inc2:ack:0", kind="page", due_at=clock.now() + timedelta(minutes=1), payload={})
-    assert await scheduler.cancel_prefix("inc1:") == 2
+    await scheduler.arm("inc10:ack:0", kind="page", due_at=clock.now() + timedelta(minutes=1), payload={})
+    assert await scheduler.cancel_prefix("inc1:") == 2  # not inc10's
     clock.advance(timedelta(minutes=2))
     await scheduler.run_due()
-    assert fired == ["inc2:ack:0"]
+    assert sorted(fired) == ["inc10:ack:0", "inc2:ack:0"]
 
 
 async def test_a_deadline_missed_while_stopped_fires_once_at_start(engine: AsyncEngine) -> None:
@@ -203,3 +205,63 @@ async def test_a_deadline_claimed_ahead_fires_on_the_dot_unless_cancelled_meanwh
     assert [key for key, _ in fired] == ["inc1:ack:0"]
     assert 0 <= fired[0][1] < POLL_INTERVAL / 2  # at its time, not at the next poll
     assert await scheduler.pending() == []  # one fired and marked, one cancelled
+
+
+async def test_effects_of_one_lane_go_out_in_order_and_a_failed_one_holds_the_rest(engine: AsyncEngine) -> None:
+    clock, sent = FakeClock(), list[str]()
+    scheduler = DeadlineScheduler(SqlDeadlineStore(engine), clock, drive_wall_clock=False)
+    slack_down = [True]
+
+    async def post(deadline: Deadline, now: datetime) -> None:
+        if slack_down[0] and deadline.key == "say:1":
+            raise SlackUnavailable("chat.postMessage", "http_503")
+        sent.append(deadline.key)
+
+    scheduler.on("say", post)
+    for key in ("say:1", "say:2"):
+        await scheduler.arm(key, kind="say", due_at=clock.now(), payload={}, lane="incident:1")
+    await scheduler.arm("dm:1", kind="say", due_at=clock.now(), payload={})
+    outcome = await scheduler.run_now(["say:1", "say:2", "dm:1"])
+    assert outcome == {"say:1": "http_503", "say:2": LATER, "dm:1": None}  # the DM has no lane: not held
+    slack_down[0] = False
+    clock.advance(timedelta(seconds=1))
+    assert await scheduler.run_due() == 0  # the back-off has not run out
+    clock.advance(timedelta(seconds=1))
+    assert await scheduler.run_due() == 2
+    assert sent == ["dm:1", "say:1", "say:2"]
+
+
+async def test_slack_saying_never_closes_an_effect_and_the_next_goes(engine: AsyncEngine) -> None:
+    clock, sent = FakeClock(), list[str]()
+    scheduler = DeadlineScheduler(SqlDeadlineStore(engine), clock, drive_wall_clock=False)
+
+    async def post(deadline: Deadline, now: datetime) -> None:
+        if deadline.key == "say:1":
+            raise ChannelNotFound("chat.postMessage", "channel_not_found")
+        sent.append(deadline.key)
+
+    scheduler.on("say", post)
+    for key in ("say:1", "say:2"):
+        await scheduler.arm(key, kind="say", due_at=clock.now(), payload={}, lane="incident:1")
+    assert await scheduler.run_now(["say:1", "say:2"]) == {"say:1": None, "say:2": None}
+    clock.advance(timedelta(hours=1))
+    assert await scheduler.run_due() == 0 and sent == ["say:2"]  # given up for good, never retried
+
+
+def test_the_back_off_grows_to_15_seconds() -> None:
+    assert [backoff(n).total_seconds() for n in range(6)] == [2, 4, 8, 15, 15, 15]
+
+
+async def test_rows_done_long_ago_are_forgotten_and_pending_ones_kept(engine: AsyncEngine) -> None:
+    clock, fired = FakeClock(), list[str]()
+    scheduler = _scheduler(engine, clock, fired)
+    store = SqlDeadlineStore(engine)
+    await scheduler.arm("old:fired", kind="page", due_at=clock.now(), payload={})
+    await scheduler.arm("old:cancelled", kind="page", due_at=clock.now() + timedelta(days=30), payload={})
+    await scheduler.arm("pending", kind="page", due_at=clock.now() + timedelta(days=30), payload={})
+    await scheduler.run_due()
+    await scheduler.cancel("old:cancelled")
+    clock.advance(timedelta(days=8))
+    assert await store.prune(clock.now() - timedelta(days=7)) == 2
+    assert [d.key for d in await scheduler.pending()] == ["pending"]
+    assert not await scheduler.arm("pending", kind="page", due_at=clock.now(), payload={})
