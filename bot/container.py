@@ -254,7 +254,7 @@ def build_services(
         await incidents.announce(int(deadline.payload["incident_id"]))
 
     async def post_notice(deadline: Deadline, now: datetime) -> None:
-        await incidents.post_notice(deadline.payload)
+        await incidents.post_notice(deadline.payload, first_try=deadline.first_try)
 
     timers.on(CHANNEL_SETUP, set_up_channel)
     timers.on(NOTICE, post_notice)

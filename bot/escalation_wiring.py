@@ -108,7 +108,7 @@ def build_escalation(
         await engine.on_deadline(deadline.payload)
 
     async def on_effect(deadline: Deadline, now: datetime) -> None:
-        await engine.deliver(deadline.kind, deadline.payload)
+        await engine.deliver(deadline.kind, deadline.payload, first_try=deadline.first_try)
 
     timers.on(DEADLINE, on_deadline)
     for effect in EFFECTS:

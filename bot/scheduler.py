@@ -295,7 +295,7 @@ class DeadlineScheduler:
             await handler(deadline, now)
         except asyncio.CancelledError:
             # Stopping with the work unfinished: hand it back as it was, another replica takes it.
-            await asyncio.shield(self._store.release(deadline.key, self.owner, deadline.due_at))
+            await asyncio.shield(self._store.release(deadline.key, self.owner, deadline.due_at, error="handed_back"))
             log.info("deadline %s handed back on stop", deadline.key)
             raise
         except ChannelError as exc:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -151,9 +152,18 @@ class SlackIncidentChannel:
             )
         await self.gateway.post(incident.channel_id, text, blocks)
 
-    async def notify(self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False) -> None:
+    async def notify(
+        self,
+        incident: Incident,
+        key: str,
+        params: dict[str, str],
+        *,
+        announce: bool = False,
+        seen_since: datetime | None = None,
+    ) -> None:
         text = t(key, self._locale(incident), **params)
+        since = seen_since.timestamp() - 1 if seen_since else None
         if incident.channel_id:
-            await self.gateway.post(incident.channel_id, text)
+            await self.gateway.post_once(incident.channel_id, text, seen_since=since)
         if announce and self.settings.announcement_channel:
-            await self.gateway.post(self.settings.announcement_channel, text)
+            await self.gateway.post_once(self.settings.announcement_channel, text, seen_since=since)

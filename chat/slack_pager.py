@@ -118,14 +118,15 @@ class SlackPager:
         if self.on_page is not None and page.kind == "page":
             self.on_page(page.target, page.reason)
 
-    async def notice(self, incident: Incident, page: PageRecord) -> None:
+    async def notice(self, incident: Incident, page: PageRecord, *, first_try: bool = True) -> None:
         if not (incident.channel_id and page.user_ids):
             return
         await self.gateway.invite(incident.channel_id, page.user_ids)
         mention = " ".join(f"<@{u}>" for u in page.user_ids)
-        await self.gateway.post(
+        await self.gateway.post_once(
             incident.channel_id,
             t("paging.in_channel", self._locale(incident), users=mention, target=page.target, ref=str(incident.ref)),
+            seen_since=None if first_try else page.paged_at.timestamp() - 1,
         )
 
     async def outgoing(self, incident: Incident, page: PageRecord) -> None:

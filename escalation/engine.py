@@ -281,8 +281,9 @@ class EscalationEngine:
 
     # -- effects, run from the timers' table -----------------------------------------------------
 
-    async def deliver(self, kind: str, payload: dict[str, object]) -> None:
-        """Run one stored effect. Raises ``ChannelError`` (retryable) to be tried again later."""
+    async def deliver(self, kind: str, payload: dict[str, object], *, first_try: bool = True) -> None:
+        """Run one stored effect. Raises ``ChannelError`` (retryable) to be tried again later.
+        ``first_try``: no earlier attempt at this row can have reached Slack."""
         incident = await self.incidents.get(int(str(payload["incident_id"])))
         if incident is None:
             return
@@ -297,28 +298,27 @@ class EscalationEngine:
         if page is None:
             return
         if kind == PAGE_NOTICE:
-            await self.pager.notice(incident, page)
+            await self.pager.notice(incident, page, first_try=first_try)
         elif kind == PAGE_OUTGOING:
             await self.pager.outgoing(incident, page)
         elif kind == PAGE_DM:
-            await self._send_dms(incident, page)
+            await self._send_dms(incident, page, first_try=first_try)
 
-    async def _send_dms(self, incident: Incident, page: PageRecord) -> None:
-        """Each paged person's DM, exactly once: a mark is stored before sending, so a try that
-        died after Slack took the message looks for it in the DM instead of sending it again."""
+    async def _send_dms(self, incident: Incident, page: PageRecord, *, first_try: bool) -> None:
+        """Each paged person's DM, exactly once: after an attempt that may have reached Slack
+        (a failure, a crash, a hand-back), a message not noted as sent is looked for in the DM
+        before it is sent again."""
         minutes = int((page.paged_at - incident.declared_at).total_seconds() // 60)
-        noted = {m.get("user"): m for m in page.messages}
+        sent = {m.get("user") for m in page.messages if m.get("ts")}
         for user in page.user_ids:
-            mark = noted.get(user)
-            if mark is not None and mark.get("ts"):
+            if user in sent:
                 continue  # a retry after a partial failure: this one has it already
             try:
-                if mark is not None:
+                if not first_try:
                     found = await self.pager.find_dm(incident, page, user, minutes)
                     if found is not None:
                         await self.store.add_message(page.key, found)
                         continue
-                await self.store.add_message(page.key, {"user": user, "sending": self.clock.now().isoformat()})
                 message = await self.pager.dm(incident, page, user, minutes)
             except ChannelError as exc:
                 if exc.retryable:

@@ -55,9 +55,8 @@ class EscalationStore(Protocol):
     async def page(self, key: str) -> PageRecord | None: ...
 
     async def add_message(self, key: str, message: dict[str, str]) -> None:
-        """Remember a page message for its person (replacing what was noted for them before):
-        the message sent (for later edits, and so a retry does not send it again), or a mark
-        that it is being sent."""
+        """Remember the page message sent to its person (for later edits, and so a retry does
+        not send it again), replacing what was noted for them before."""
         ...
 
     async def active(self) -> list[EscalationState]:
@@ -89,8 +88,9 @@ class Pager(Protocol):
         """The page DM if Slack already has it (an earlier try died between sending and noting it)."""
         ...
 
-    async def notice(self, incident: Incident, page: PageRecord) -> None:
-        """Invite the paged people into the incident channel and say there who was paged."""
+    async def notice(self, incident: Incident, page: PageRecord, *, first_try: bool = True) -> None:
+        """Invite the paged people into the incident channel and say there who was paged (after
+        a try that may have reached Slack, only if the channel does not show it yet)."""
         ...
 
     async def outgoing(self, incident: Incident, page: PageRecord) -> None:

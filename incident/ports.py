@@ -119,7 +119,15 @@ class IncidentChannel(Protocol):
         """Remind the commander in the channel (status_update, no_commander, inactive)."""
         ...
 
-    async def notify(self, incident: Incident, key: str, params: dict[str, str], *, announce: bool = False) -> None:
+    async def notify(
+        self,
+        incident: Incident,
+        key: str,
+        params: dict[str, str],
+        *,
+        announce: bool = False,
+        seen_since: datetime | None = None,
+    ) -> None:
         """Post a catalog text in the incident channel (and the announcement channel)."""
         ...
 

@@ -289,12 +289,19 @@ class IncidentService:
     def _notice_rows(incident: Incident, notices: list[dict[str, object]], now: datetime) -> list[Scheduled]:
         lane = channel_lane(incident.id)
         return [
-            Scheduled(f"say:{incident.id}:{uuid.uuid4().hex}", NOTICE, now, {"incident_id": incident.id, **n}, lane)
+            Scheduled(
+                f"say:{incident.id}:{uuid.uuid4().hex}",
+                NOTICE,
+                now,
+                {"incident_id": incident.id, "at": now.isoformat(), **n},
+                lane,
+            )
             for n in notices
         ]
 
-    async def post_notice(self, payload: dict[str, object]) -> None:
-        """The ``NOTICE`` row: one message (or invitation, or summary refresh) for the channel."""
+    async def post_notice(self, payload: dict[str, object], *, first_try: bool = True) -> None:
+        """The ``NOTICE`` row: one message (or invitation, or summary refresh) for the channel.
+        After a try that may have reached Slack, a message the channel shows already is not posted again."""
         incident = await self.store.get(int(str(payload["incident_id"])))
         if incident is None or incident.channel_id is None:
             return
@@ -315,6 +322,7 @@ class IncidentService:
                 str(payload["key"]),
                 {str(k): str(v) for k, v in params.items()},
                 announce=bool(payload.get("announce")),
+                seen_since=None if first_try else datetime.fromisoformat(str(payload["at"])),
             )
 
 

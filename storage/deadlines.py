@@ -30,6 +30,12 @@ class Deadline:
     lane: str | None = None
     attempts: int = 0  # failed attempts so far (the back-off grows with them)
 
+    @property
+    def first_try(self) -> bool:
+        """No earlier attempt at this row can have done part of its work: never failed, never
+        handed back, never held by a replica that died."""
+        return self.attempts == 0 and self.previous_owner is None
+
 
 async def store_scheduled(session: AsyncSession, items: Sequence[Scheduled]) -> int:
     """Insert ``items`` in the caller's transaction (a key stored before is left as it is), in
@@ -272,8 +278,8 @@ class SqlDeadlineStore:
         return set(keys) - done
 
     async def release(self, key: str, owner: str, retry_at: datetime, *, error: str | None = None) -> None:
-        """Hand a deadline back to run at ``retry_at``: its work failed (``error``, counted as an
-        attempt) or the replica is stopping (no error, not counted)."""
+        """Hand a deadline back to run at ``retry_at``: with ``error``, counted as an attempt (its
+        work failed, or a stopping replica cut it off: either may have done part of it)."""
         values: dict[str, Any] = {"claimed_by": None, "lease_until": None, "due_at": retry_at}
         if error is not None:
             values["last_error"] = error[:200]

@@ -163,7 +163,7 @@ class Pager:
         got = any(key == page.key and user_id in users for _, users, key in self.paged)
         return {"channel": "D" + user_id, "ts": "1.0", "user": user_id} if got else None
 
-    async def notice(self, incident: Incident, page: PageRecord) -> None:
+    async def notice(self, incident: Incident, page: PageRecord, *, first_try: bool = True) -> None:
         return None
 
     async def outgoing(self, incident: Incident, page: PageRecord) -> None:
@@ -269,17 +269,17 @@ async def test_a_page_dm_sent_just_before_a_crash_is_found_not_sent_again() -> N
     h = Harness()
     await h.publish(events.DECLARED)
     [page] = [p for p in h.store.records.values() if p.kind == "page"]
-    page.messages = [{"user": "U0BOB", "sending": T0.isoformat()}]  # the crash: sent, never noted
-    await h.engine.deliver("page_dm", {"incident_id": 1, "page": page.key})
+    page.messages = []  # the crash: sent, never noted
+    await h.engine.deliver("page_dm", {"incident_id": 1, "page": page.key}, first_try=False)
     assert h.pages() == [("U0BOB",)]
     assert page.messages == [{"channel": "DU0BOB", "ts": "1.0", "user": "U0BOB"}]
 
 
-async def test_a_page_dm_marked_but_never_sent_is_sent_on_the_retry() -> None:
+async def test_a_page_dm_a_dead_try_never_sent_is_sent_on_the_retry() -> None:
     h = Harness()
     await h.publish(events.DECLARED)
     [page] = [p for p in h.store.records.values() if p.kind == "page"]
     h.pager.paged.clear()  # Slack never got it
-    page.messages = [{"user": "U0BOB", "sending": T0.isoformat()}]
-    await h.engine.deliver("page_dm", {"incident_id": 1, "page": page.key})
+    page.messages = []
+    await h.engine.deliver("page_dm", {"incident_id": 1, "page": page.key}, first_try=False)
     assert h.pages() == [("U0BOB",)]
