@@ -161,7 +161,7 @@ class IncidentService:
         continues where it stopped. Raising ``ChannelError`` makes the row try again later.
 
         Round trips before the page: create the channel; then invite, topic and the summary
-        together; then the pin and the announcement together; then the DECLARED event (the page)."""
+        together; then the pin and the announcement beside the DECLARED event (the page)."""
         incident = await self.store.get(incident_id)
         if incident is None:
             return
@@ -187,10 +187,12 @@ class IncidentService:
         pin, announce = f"pin:{incident.id}", f"announce:{incident.id}"
         await self.timers.arm(pin, kind=PIN_SUMMARY, due_at=now, payload={"incident_id": incident.id}, lane=lane)
         await self.timers.arm(announce, kind=ANNOUNCE, due_at=now, payload={"incident_id": incident.id})
-        # The summary is pinned before anything else is (the live timeline pins its own message);
-        # a pin Slack refuses for now is retried from the table and does not hold the page.
-        await self.timers.run_now([pin, announce])
-        await self.bus.publish(IncidentEvent(events.DECLARED, incident, incident.declared_by))
+        # The page does not wait for the pin or the announcement (a round trip less before it);
+        # what Slack refuses for now is retried from the table.
+        await asyncio.gather(
+            self.timers.run_now([pin, announce]),
+            self.bus.publish(IncidentEvent(events.DECLARED, incident, incident.declared_by)),
+        )
 
     async def pin_summary(self, incident_id: int) -> None:
         incident = await self.store.get(incident_id)
