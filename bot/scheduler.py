@@ -41,7 +41,7 @@ from bot.logs import IncidentRefs, concerning
 from bot.metrics import Metrics
 from bot.tasks import BackgroundTasks
 from incident.clock import Clock
-from incident.ports import ChannelError
+from incident.ports import LATER, ChannelError
 from storage.deadlines import Deadline, SqlDeadlineStore
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,6 @@ log = logging.getLogger(__name__)
 FireHandler = Callable[[Deadline, datetime], Awaitable[None]]
 RETRY_AFTER = timedelta(seconds=30)  # after an unexpected failure (a bug, the database away)
 BACKOFF_CAP = timedelta(seconds=15)  # Slack unavailable: 2 s, 4 s, 8 s, then every 15 s until it answers
-LATER = "later"  # run_now: another replica holds the row, or an earlier row of its lane is unsent
 POLL_INTERVAL = 1.0  # seconds between looks at the table
 LEASE = timedelta(seconds=3)  # renewed every poll while the work runs; a dead replica's runs out
 BATCH = 500  # rows claimed per query
@@ -202,7 +201,12 @@ class DeadlineScheduler:
         while remaining and not self._closed:  # while stopping too: requests in flight flush their effects
             claimed = await self._store.claim_keys(remaining, self.owner, self._clock.now(), LEASE)
             if not claimed:
-                break
+                # This replica's own poll may have taken them a moment before: wait for that.
+                joined = await self._join_own(remaining, results)
+                if not joined:
+                    break
+                remaining = [k for k in remaining if k not in joined]
+                continue
             lanes: dict[str | None, list[Deadline]] = {}
             for deadline in sorted(claimed, key=lambda d: remaining.index(d.key)):
                 lanes.setdefault(deadline.lane, []).append(deadline)
@@ -217,11 +221,24 @@ class DeadlineScheduler:
 
             await asyncio.gather(*(run(batch, lane is None) for lane, batch in lanes.items()))
             done = {d.key for d in claimed}
+            done |= await self._join_own(remaining, results)
             failed_lanes = {d.lane for d in claimed if d.lane is not None and results[d.key] is not None}
             remaining = [k for k in remaining if k not in done]
             if failed_lanes:
                 break  # the rest of a lane waits behind its failed row; the table retries it
         return results
+
+    async def _join_own(self, keys: Sequence[str], results: dict[str, str | None]) -> set[str]:
+        """Wait for those of ``keys`` this replica is running already; the keys it waited for."""
+        own = {key: self._in_flight[key] for key in keys if key in self._in_flight}
+        for key, task in own.items():
+            try:
+                results[key] = await asyncio.shield(task)
+            except asyncio.CancelledError:
+                if not task.cancelled():
+                    raise
+                results[key] = LATER
+        return set(own)
 
     def run_soon(self, keys: Sequence[str]) -> None:
         """``incident.ports.Timers.run_soon``: ``run_now`` as owned background work."""

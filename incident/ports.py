@@ -151,6 +151,11 @@ class Scheduled:
     lane: str | None = None
 
 
+# What ``Timers.run_now`` says of a row it could not run here and now: another replica holds
+# it, or an earlier row of its lane is still unsent. It runs from the table all the same.
+LATER = "later"
+
+
 def channel_lane(incident_id: int) -> str:
     """The lane of rows that post into one incident's channel: they run one at a time, in order."""
     return f"incident:{incident_id}"

@@ -23,6 +23,7 @@ from incident.lifecycle import Refusal, Target
 from incident.model import Incident, Status
 from incident.permissions import Permissions
 from incident.ports import (
+    LATER,
     IncidentChannel,
     IncidentStore,
     NewEntry,
@@ -136,6 +137,9 @@ class IncidentService:
             incident = await self.store.save(incident)
         failure = await self.finish_channel(incident.id)
         incident = await self.store.get(incident.id) or incident
+        if failure == LATER and incident.channel_id is None:
+            # Another replica is setting the channel up this very moment: nothing went wrong.
+            return Outcome("core.declared_channel_coming", {"ref": str(incident.ref)}, incident)
         if failure is not None or incident.channel_id is None:
             log.warning("channel for %s not set up yet: %s", incident.ref, failure)
             return Outcome(

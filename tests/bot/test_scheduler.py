@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.scheduler import LATER, LEASE, POLL_INTERVAL, DeadlineScheduler, backoff
+from bot.scheduler import LEASE, POLL_INTERVAL, DeadlineScheduler, backoff
 from chat.errors import ChannelNotFound, SlackUnavailable
 from incident.clock import FakeClock, SystemClock
+from incident.ports import LATER
 from storage.deadlines import Deadline, SqlDeadlineStore
 
 
