@@ -11,9 +11,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import delete
+from sqlmodel import col
 
 from bot.config import TeamConfig
 from bot.local_stack import ANNOUNCE_CHANNEL, LocalStack
+from storage.deadline_tables import DeadlineRow
 from tests.e2e.test_escalation import is_page, paged_users
 
 ROSTER = {
@@ -99,14 +102,10 @@ async def test_a_page_that_slack_refused_during_an_outage_is_sent_when_it_is_bac
 
 
 async def test_a_deadline_deleted_behind_the_bots_back_is_rearmed_by_the_auditor(stack: LocalStack) -> None:
-    from sqlalchemy import delete
-
-    from storage.deadline_tables import DeadlineRow
-
     await stack.command("declare Checkout down --sev critical")
     await stack.settle()
     async with stack.services.engine.begin() as conn:
-        await conn.execute(delete(DeadlineRow).where(DeadlineRow.kind == "escalation"))  # type: ignore[arg-type]
+        await conn.execute(delete(DeadlineRow).where(col(DeadlineRow.kind) == "escalation"))
     assert await stack.services.escalation.audit() == 1
     assert await stack.services.escalation.audit() == 0  # once fixed, nothing more to do
     await stack.advance(timedelta(minutes=15))
