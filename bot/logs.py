@@ -29,8 +29,6 @@ from incident.events import EventBus, IncidentEvent
 from incident.model import Incident
 from storage.deadlines import Deadline
 
-FireHandler = Callable[[Deadline, datetime], Awaitable[None]]
-
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REDACTED = "[redacted]"
 # Slack tokens: bot (xoxb-), user (xoxp-), app-level (xapp-) and the other xox? kinds.

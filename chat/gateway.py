@@ -81,14 +81,15 @@ class SlackGateway:
 
     async def post_once(
         self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None, *, seen_since: float | None = None
-    ) -> str:
+    ) -> tuple[str, bool]:
         """``post``, unless ``seen_since`` (a Slack ts) is given and the channel already shows
-        this text since then: a retry of a try that may have reached Slack before it died."""
+        this text since then: a retry of a try that may have reached Slack before it died.
+        Returns the message's ts and whether it was posted now."""
         if seen_since is not None:
             for message in await self.history(channel, oldest=seen_since):
                 if message.get("text") == text:
-                    return str(message["ts"])
-        return await self.post(channel, text, blocks)
+                    return str(message["ts"]), False
+        return await self.post(channel, text, blocks), True
 
     async def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         args: dict[str, Any] = {"channel": channel, "ts": ts, "text": text}

@@ -88,31 +88,23 @@ class SlackPager:
         return dm
 
     async def dm(
-        self, incident: Incident, page: PageRecord, user_id: str, since_declared_minutes: int
+        self, incident: Incident, page: PageRecord, user_id: str, since_declared_minutes: int, *, first_try: bool = True
     ) -> dict[str, str]:
         text, blocks = await self._render(incident, page, user_id, since_declared_minutes)
+        seen_since = None if first_try else page.paged_at.timestamp() - 1
         cached = user_id in self._dm_channels
         dm = await self._dm_channel(user_id)
         try:
-            ts = await self.gateway.post(dm, text, blocks)
+            ts, posted = await self.gateway.post_once(dm, text, blocks, seen_since=seen_since)
         except ChannelNotFound:
             if not cached:
                 raise
             del self._dm_channels[user_id]  # Slack closed it: open it again
             dm = await self._dm_channel(user_id)
-            ts = await self.gateway.post(dm, text, blocks)
-        self._sent(page)
+            ts, posted = await self.gateway.post_once(dm, text, blocks, seen_since=seen_since)
+        if posted:
+            self._sent(page)
         return {"channel": dm, "ts": ts, "user": user_id, "text": text}
-
-    async def find_dm(
-        self, incident: Incident, page: PageRecord, user_id: str, since_declared_minutes: int
-    ) -> dict[str, str] | None:
-        text, _ = await self._render(incident, page, user_id, since_declared_minutes)
-        dm = await self._dm_channel(user_id)
-        for message in await self.gateway.history(dm, oldest=page.paged_at.timestamp() - 1):
-            if message.get("text") == text:
-                return {"channel": dm, "ts": str(message["ts"]), "user": user_id, "text": text}
-        return None
 
     def _sent(self, page: PageRecord) -> None:
         if self.on_page is not None and page.kind == "page":

@@ -314,12 +314,7 @@ class EscalationEngine:
             if user in sent:
                 continue  # a retry after a partial failure: this one has it already
             try:
-                if not first_try:
-                    found = await self.pager.find_dm(incident, page, user, minutes)
-                    if found is not None:
-                        await self.store.add_message(page.key, found)
-                        continue
-                message = await self.pager.dm(incident, page, user, minutes)
+                message = await self.pager.dm(incident, page, user, minutes, first_try=first_try)
             except ChannelError as exc:
                 if exc.retryable:
                     raise

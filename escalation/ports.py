@@ -77,15 +77,10 @@ class Pager(Protocol):
     Each call raises ``incident.ports.ChannelError`` when it could not be done."""
 
     async def dm(
-        self, incident: Incident, page: PageRecord, user_id: str, since_declared_minutes: int
+        self, incident: Incident, page: PageRecord, user_id: str, since_declared_minutes: int, *, first_try: bool = True
     ) -> dict[str, str]:
-        """Send one person the page; returns a reference to the message (for later edits)."""
-        ...
-
-    async def find_dm(
-        self, incident: Incident, page: PageRecord, user_id: str, since_declared_minutes: int
-    ) -> dict[str, str] | None:
-        """The page DM if Slack already has it (an earlier try died between sending and noting it)."""
+        """Send one person the page (after a try that may have reached Slack, only if their DM
+        does not show it yet); returns a reference to the message (for later edits)."""
         ...
 
     async def notice(self, incident: Incident, page: PageRecord, *, first_try: bool = True) -> None:

@@ -152,16 +152,17 @@ class Pager:
     def __init__(self) -> None:
         self.paged: list[tuple[str, tuple[str, ...], str]] = []
 
-    async def dm(self, incident: Incident, page: PageRecord, user_id: str, minutes: int) -> dict[str, str]:
+    async def dm(
+        self, incident: Incident, page: PageRecord, user_id: str, minutes: int, *, first_try: bool = True
+    ) -> dict[str, str]:
+        already = any(key == page.key and user_id in users for _, users, key in self.paged)
+        if not first_try and already:  # Slack has it: found, not sent again
+            return {"channel": "D" + user_id, "ts": "1.0", "user": user_id}
         if not self.paged or self.paged[-1][2] != page.key:
             self.paged.append((page.kind, (), page.key))
         kind, users, key = self.paged[-1]
         self.paged[-1] = (kind, (*users, user_id), key)
         return {"channel": "D" + user_id, "ts": "1.0", "user": user_id}
-
-    async def find_dm(self, incident: Incident, page: PageRecord, user_id: str, minutes: int) -> dict[str, str] | None:
-        got = any(key == page.key and user_id in users for _, users, key in self.paged)
-        return {"channel": "D" + user_id, "ts": "1.0", "user": user_id} if got else None
 
     async def notice(self, incident: Incident, page: PageRecord, *, first_try: bool = True) -> None:
         return None
